@@ -39,7 +39,7 @@ export function renderUserData(jitConfig: string, options: RunnerVmOptions = {})
     proxy.noProxy && `no_proxy=${proxy.noProxy}`,
     proxy.noProxy && `NO_PROXY=${proxy.noProxy}`,
     `ACTIONS_RUNNER_HOOK_JOB_STARTED=${runnerDir}/pre-job.sh`,
-  ].filter(Boolean);
+  ].filter((line): line is string => Boolean(line));
   const download = options.runnerDownloadUrl
     ? `if [ ! -x ${dir}/run.sh ]; then
   mkdir -p ${dir}
