@@ -1,0 +1,118 @@
+/**
+ * The simulated GitHub half of the sandbox: routes for the HTTP service, the hooks the OpenStack
+ * half calls, fault formatting, and test/CLI controls (tokens, jobs, snapshots). It shares no code
+ * with src/github: it serves the API real GitHub serves.
+ */
+import type { CloudSideHooks, FaultSpec, GitHubSideHooks } from "./bridge.js";
+import { appPublicKey, generateAppPrivateKey, randomToken } from "./github-auth.js";
+import type { SideContext } from "./github-guard.js";
+import { githubError } from "./github-http.js";
+import { jobAndAppRoutes } from "./github-job-routes.js";
+import { primaryRateFault, secondaryLimited } from "./github-ratelimit.js";
+import { runnerRoutes } from "./github-runner-routes.js";
+import { createWorldState, isWorldState, type SandboxJob, type SandboxRunner } from "./github-state.js";
+import { GitHubWorld, type JobSpec } from "./github-world.js";
+import type { Route, SandboxRequest, SandboxResponse } from "./http.js";
+
+export type { SandboxJob, SandboxRunner } from "./github-state.js";
+export type { JobSpec } from "./github-world.js";
+
+/** How the simulated GitHub behaves. */
+export interface GitHubSideOptions {
+  /** The sandbox clock (epoch ms); shared with the OpenStack side. */
+  now: () => number;
+  /** Where runner exits and console lines go. */
+  hooks: CloudSideHooks;
+  /** How long the listed `busy` flag lags the true state (default 0; real GitHub: 25–60 s). */
+  busyLagMs?: number;
+  /** From runnerStarted to the runner being online (default 50). */
+  onlineDelayMs?: number;
+  /** JIT configs per minute before secondary rate limits (default 180). */
+  jitPerMinute?: number;
+  /** Requests per hour per token (default 5000). */
+  primaryLimit?: number;
+}
+
+/** The simulated GitHub, ready to be served by startHttpService and driven by tick(). */
+export interface GitHubSide {
+  routes: Route[];
+  hooks: GitHubSideHooks;
+  /** Formats an injected fault in GitHub's error shapes. */
+  onFault(fault: FaultSpec, req: SandboxRequest): SandboxResponse;
+  /** Applies every time-based transition due by now(). */
+  tick(): void;
+  /** The whole state as JSON-serializable data. */
+  snapshot(): unknown;
+  /** Replaces the state with a snapshot (app key included). */
+  restore(state: unknown): void;
+  /** The seeded admin personal access token. */
+  readonly token: string;
+  /** The GitHub App whose JWTs are accepted. */
+  readonly app: { appId: number; installationId: number; privateKey: string };
+  /** Accepts another token (admin by default; "read" tokens get 403 on runner endpoints). */
+  addToken(token: string, opts?: { permissions?: "admin" | "read" }): void;
+  /** Makes a token answer 401 Bad credentials from now on. */
+  revokeToken(token: string): void;
+  /** Queues a workflow job; the scheduler assigns it at the next tick(). */
+  enqueueJob(job: JobSpec): SandboxJob;
+  /** Every job, queued, running or completed. */
+  jobs(): SandboxJob[];
+  /** The true runner state (true busy flag, VM id), not the lagging list. */
+  runners(): SandboxRunner[];
+}
+
+/** Creates the simulated GitHub with a fresh admin PAT and app key. */
+export function createGitHubSide(options: GitHubSideOptions): GitHubSide {
+  const { now, hooks, busyLagMs = 0, onlineDelayMs = 50, jitPerMinute = 180, primaryLimit = 5000 } = options;
+  const app = { appId: 123456, installationId: 7654321, privateKey: generateAppPrivateKey() };
+  const world = new GitHubWorld(createWorldState(randomToken("ghp_"), app), { now, hooks, busyLagMs, onlineDelayMs });
+  let publicKey = appPublicKey(app);
+  const ctx: SideContext = { world, primaryLimit, jitPerMinute, appPublicKey: () => publicKey };
+  const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+  return {
+    routes: [...runnerRoutes(ctx), ...jobAndAppRoutes(ctx)],
+    hooks: {
+      runnerStarted: (vmId, jitConfig) => world.runnerStarted(vmId, jitConfig),
+      vmGone: (vmId) => world.vmGone(vmId),
+    },
+    onFault: (fault) => formatFault(fault, primaryLimit, now()),
+    tick: () => world.tick(),
+    snapshot: () => copy(world.state),
+    restore(state) {
+      if (!isWorldState(state)) throw new Error("restore: not a snapshot of the sandbox's GitHub side (version 1)");
+      world.state = copy(state);
+      publicKey = appPublicKey(world.state.app);
+    },
+    get token() {
+      return world.state.seedToken;
+    },
+    get app() {
+      return { ...world.state.app };
+    },
+    addToken(token, opts = {}) {
+      world.state.tokens[token] = { permissions: opts.permissions ?? "admin" };
+    },
+    revokeToken(token) {
+      delete world.state.tokens[token];
+    },
+    enqueueJob: (job) => copy(world.enqueueJob(job)),
+    jobs: () => copy(world.state.jobs),
+    runners: () => copy(world.state.runners),
+  };
+}
+
+// --- internal ---
+
+function formatFault(fault: FaultSpec, primaryLimit: number, now: number): SandboxResponse {
+  const retryAfter = fault.retryAfterSeconds ?? 1;
+  switch (fault.kind) {
+    case "rate-limit-primary":
+      return primaryRateFault(primaryLimit, now, retryAfter);
+    case "rate-limit-secondary":
+      // GitHub answers secondary limits with 403 or 429; a fault may ask for 429 through `status`.
+      return secondaryLimited(retryAfter, fault.status === 429 ? 429 : 403);
+    default:
+      return githubError(fault.status ?? 500);
+  }
+}
