@@ -35,6 +35,9 @@ function isFatal(error: unknown): boolean {
  * error is thrown so the caller sees the cause rather than an empty list.
  */
 export async function createRunners(num: number, ctx: CreateContext): Promise<CreateReport> {
+  if (num === 0) return { created: [], failures: [] };
+  // Bad names (image, flavor, network, runner group) fail here, before any side effect.
+  await Promise.all([ctx.cloud.prepare?.(), ctx.platform.prepare?.()]);
   const names = Array.from({ length: num }, () => newInstanceName(ctx.cloud.namePrefix));
   let fatal: unknown;
   const settled = await mapSettled(

@@ -40,6 +40,11 @@ export interface CloudRunnerManager {
   readonly namePrefix: string;
   /** Fingerprint of the configuration new VMs get (stored in their metadata). */
   readonly fingerprint: string;
+  /**
+   * Resolves what creation needs (image, flavor, network by name) so bad names fail before any
+   * runner is registered on GitHub. Called once per create batch.
+   */
+  prepare?(): Promise<void>;
   /** Starts creating a VM and returns without waiting for it to boot. */
   createInstance(request: CreateInstanceRequest): Promise<CloudInstance>;
   /** Every VM whose name starts with the prefix, any state. */
@@ -79,6 +84,8 @@ export interface JobInfo {
 export interface RunnerPlatform {
   /** Every self-hosted runner of the repo/org/enterprise (all pages). */
   listRunners(): Promise<PlatformRunner[]>;
+  /** Resolves what registration needs (the runner group) before anything is created. */
+  prepare?(): Promise<void>;
   /** Registers an ephemeral runner and returns its JIT config. */
   createJitRunner(name: string, labels: string[]): Promise<JitRunner>;
   /**

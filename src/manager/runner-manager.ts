@@ -68,9 +68,15 @@ export class RunnerManager {
     this.labels = [...new Set([...labels, "self-hosted", "linux"])];
   }
 
-  /** Creates `num` runners and returns the instance ids actually created (partial success is normal). */
+  /**
+   * Creates `num` runners and returns the instance ids actually created. Partial success is
+   * normal (failures are logged); when none at all could be created, the first failure is thrown
+   * so the caller sees why.
+   */
   async createRunners(num: number): Promise<string[]> {
     const report = await this.createRunnersWithReport(num);
+    const [first] = report.failures;
+    if (report.created.length === 0 && first) throw first.error;
     return report.created.map((i) => i.name.slice(this.namePrefix.length + 1));
   }
 

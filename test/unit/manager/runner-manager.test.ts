@@ -234,6 +234,13 @@ describe("RunnerManager.createRunners", () => {
     expect(f.runnerNames()).toEqual([]);
   });
 
+  it("throws the first failure when none of the runners could be created", async () => {
+    const f = fleet();
+    f.cloud.failAllCreates = new Error("no valid host was found");
+    await expect(f.manager.createRunners(2)).rejects.toThrow("no valid host was found");
+    expect(f.runnerNames()).toEqual([]);
+  });
+
   it("returns the runners that were created when some fail", async () => {
     const f = fleet();
     let n = 0;

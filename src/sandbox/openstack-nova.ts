@@ -1,0 +1,127 @@
+import { randomBytes } from "node:crypto";
+import type { Route, SandboxRequest, SandboxResponse } from "./http.js";
+import { novaError, unauthorized } from "./openstack-errors.js";
+import { authenticate } from "./openstack-keystone.js";
+import { validateCreate } from "./openstack-nova-create.js";
+import { listServers } from "./openstack-nova-list.js";
+import { type Microversion, flavorView, microversionHeaders, novaLinks, requestedMicroversion, serverView } from "./openstack-nova-views.js";
+import { FLAVORS } from "./openstack-seed.js";
+import type { CloudWorld, TokenRecord } from "./openstack-world.js";
+
+/** What the Nova routes need. */
+export interface NovaOptions {
+  world: CloudWorld;
+  baseUrl: () => string;
+  /** Highest microversion offered, as its minor number (Zed: 93). */
+  maxMicroversion: () => Microversion;
+}
+
+/** Context of an authenticated, microversioned Nova request. */
+export interface NovaContext {
+  token: TokenRecord;
+  mv: Microversion;
+  base: string;
+}
+
+/** Nova's compute API subset: version document, servers, console output and flavors. */
+export function novaRoutes(options: NovaOptions): Route[] {
+  const { world } = options;
+  const route = (method: string, pattern: string, fn: (req: SandboxRequest, ctx: NovaContext) => SandboxResponse): Route => ({
+    method,
+    pattern: `/compute/v2.1${pattern}`,
+    handle: (req) => {
+      const token = authenticate(world, req);
+      if (token === undefined) return unauthorized();
+      const mv = requestedMicroversion(req, options.maxMicroversion());
+      if (typeof mv !== "number") return mv;
+      const answer = fn(req, { token, mv, base: options.baseUrl() });
+      return { ...answer, headers: { ...microversionHeaders(mv), ...answer.headers } };
+    },
+  });
+  const version = (): SandboxResponse => ({ status: 200, body: { version: versionDoc(options.baseUrl(), options.maxMicroversion()) } });
+  return [
+    // The version document is served without authentication, like Nova's versions app.
+    { method: "GET", pattern: "/compute/v2.1", handle: version },
+    { method: "GET", pattern: "/compute/v2.1/", handle: version },
+    route("POST", "/servers", (req, ctx) => {
+      const input = validateCreate(req.body, ctx.mv, { projectId: ctx.token.projectId ?? "", userId: ctx.token.userId });
+      if ("status" in input) return input;
+      const used = [...world.servers.values()].filter((s) => s.projectId === input.projectId).length;
+      if (used + 1 > world.quota.instances) {
+        return novaError(403, `Quota exceeded for instances: Requested 1, but already used ${used} of ${world.quota.instances} instances`);
+      }
+      const s = world.createServer(input);
+      const body = {
+        id: s.id,
+        links: novaLinks(ctx.base, "servers", s.id),
+        "OS-DCF:diskConfig": "MANUAL",
+        // The create response names the groups even for a server without ports (mini-openstack §9).
+        security_groups: (input.securityGroups ?? []).map((name) => ({ name })),
+        adminPass: randomBytes(9).toString("base64url"),
+      };
+      return { status: 202, body: { server: body }, headers: { location: `${ctx.base}/compute/v2.1/servers/${s.id}` } };
+    }),
+    route("GET", "/servers", (req, ctx) => listServers(world, req, ctx, false)),
+    route("GET", "/servers/detail", (req, ctx) => listServers(world, req, ctx, true)),
+    route("GET", "/servers/{id}", (req, ctx) => {
+      const s = world.servers.get(req.params["id"] ?? "");
+      if (s === undefined) return novaError(404, `Instance ${req.params["id"] ?? ""} could not be found.`);
+      return { status: 200, body: { server: serverView(s, ctx.mv, ctx.base) } };
+    }),
+    route("DELETE", "/servers/{id}", (req) => {
+      const s = world.servers.get(req.params["id"] ?? "");
+      if (s === undefined) return novaError(404, `Instance ${req.params["id"] ?? ""} could not be found.`);
+      world.deleteServer(s.id);
+      return { status: 204 };
+    }),
+    route("POST", "/servers/{id}/action", (req) => {
+      const s = world.servers.get(req.params["id"] ?? "");
+      if (s === undefined) return novaError(404, `Instance ${req.params["id"] ?? ""} could not be found.`);
+      const body = req.body;
+      if (typeof body !== "object" || body === null || Object.keys(body).length !== 1) {
+        return novaError(400, "Malformed request body");
+      }
+      const [action, args] = Object.entries(body)[0] ?? ["", undefined];
+      if (action !== "os-getConsoleOutput") return novaError(400, `There is no such action: ${action}`);
+      // During BUILD and in ERROR there is no console yet: 409 InstanceNotReady (observed on Zed).
+      if (s.status === "BUILD" || s.status === "ERROR") return novaError(409, `Instance ${s.id} is not ready`);
+      const length = consoleLength(args);
+      if (length === undefined) return novaError(400, "Invalid input for field/attribute length. Value must be an integer >= -1.");
+      const lines = length === null || length < 0 ? s.console : length === 0 ? [] : s.console.slice(-length);
+      return { status: 200, body: { output: lines.length === 0 ? "" : `${lines.join("\n")}\n` } };
+    }),
+    route("GET", "/flavors", (_req, ctx) => ({ status: 200, body: { flavors: FLAVORS.map((f) => flavorView(f, ctx.mv, ctx.base, false)) } })),
+    route("GET", "/flavors/detail", (_req, ctx) => ({ status: 200, body: { flavors: FLAVORS.map((f) => flavorView(f, ctx.mv, ctx.base, true)) } })),
+    route("GET", "/flavors/{id}", (req, ctx) => {
+      const f = FLAVORS.find((x) => x.id === req.params["id"]);
+      if (f === undefined) return novaError(404, `Flavor ${req.params["id"] ?? ""} could not be found.`);
+      return { status: 200, body: { flavor: flavorView(f, ctx.mv, ctx.base, true) } };
+    }),
+  ];
+}
+
+// --- internal ---
+
+function versionDoc(base: string, max: Microversion): Record<string, unknown> {
+  return {
+    id: "v2.1",
+    status: "CURRENT",
+    version: `2.${max}`,
+    min_version: "2.1",
+    updated: "2013-07-23T11:33:21Z",
+    links: [
+      { rel: "self", href: `${base}/compute/v2.1/` },
+      { rel: "describedby", type: "text/html", href: "http://docs.openstack.org/" },
+    ],
+    "media-types": [{ base: "application/json", type: "application/vnd.openstack.compute+json;version=2.1" }],
+  };
+}
+
+/** `length` of os-getConsoleOutput: integer, digit string or null; undefined when invalid. */
+function consoleLength(args: unknown): number | null | undefined {
+  if (args === null || args === undefined || typeof args !== "object") return null;
+  const raw = (args as Record<string, unknown>)["length"];
+  if (raw === undefined || raw === null) return null;
+  const n = typeof raw === "number" ? raw : typeof raw === "string" && /^-?\d+$/.test(raw) ? Number(raw) : NaN;
+  return Number.isInteger(n) && n >= -1 ? n : undefined;
+}

@@ -1,0 +1,193 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { GitHubSideHooks } from "./bridge.js";
+import { bootLines, findJitConfig, marker, poweroffLines } from "./openstack-console.js";
+import type { CloudState, ServerInput, ServerRecord, TokenRecord } from "./openstack-types.js";
+
+export type { CloudState, ServerInput, ServerPort, ServerRecord, ServerStatus, TokenRecord } from "./openstack-types.js";
+
+/** How long expired tokens are remembered before they are purged from the (persisted) state. */
+const TOKEN_GRACE_MS = 3_600_000;
+
+/** Timings and limits of the simulated cloud. */
+export interface CloudWorldOptions {
+  now: () => number;
+  hooks: GitHubSideHooks;
+  bootDelayMs: number;
+  shutdownDelayMs: number;
+  /** How long a deleted server stays visible with task_state `deleting` (Zed: 0.5–1.5 s). */
+  deleteDelayMs: number;
+  quota: { instances: number };
+}
+
+/** The simulated VMs and tokens, advanced by {@link CloudWorld.tick} from timestamps only. */
+export class CloudWorld {
+  readonly servers = new Map<string, ServerRecord>();
+  readonly tokens = new Map<string, TokenRecord>();
+  quota: { instances: number };
+  failNext = 0;
+  private nextIp = 10;
+
+  constructor(private readonly options: CloudWorldOptions) {
+    this.quota = { ...options.quota };
+  }
+
+  /** The shared clock. */
+  now(): number {
+    return this.options.now();
+  }
+
+  /** Creates a server in BUILD (the caller validated the input and checked the quota). */
+  createServer(input: ServerInput): ServerRecord {
+    const t = this.now();
+    const willFail = this.failNext > 0;
+    if (willFail) this.failNext -= 1;
+    const ports = input.networks.map((n) => ({
+      networkId: n.id,
+      networkName: n.name,
+      addr: `10.42.0.${(this.nextIp++ % 240) + 10}`,
+      mac: `fa:16:3e:${randomBytes(3).toString("hex").match(/../g)?.join(":") ?? "00:00:00"}`,
+    }));
+    const { networks: _networks, ...rest } = input;
+    const server: ServerRecord = {
+      ...rest,
+      id: randomUUID(),
+      status: "BUILD",
+      taskState: "scheduling",
+      ports,
+      securityGroups: ports.length === 0 ? null : input.securityGroups,
+      createdAt: t,
+      updatedAt: t,
+      launchedAt: null,
+      // A scheduling failure shows up quickly, well before a boot would finish.
+      bootAt: willFail ? t : t + this.options.bootDelayMs,
+      willFail,
+      shutoffAt: null,
+      goneAt: null,
+      fault: null,
+      console: [],
+      runner: "none",
+      goneNotified: false,
+    };
+    this.servers.set(server.id, server);
+    return server;
+  }
+
+  /** Starts deleting a server: its runner is gone at once, the server a little later. */
+  deleteServer(id: string): void {
+    const s = this.servers.get(id);
+    if (s === undefined || s.goneAt !== null) return;
+    s.taskState = "deleting";
+    s.updatedAt = this.now();
+    s.goneAt = this.now() + this.options.deleteDelayMs;
+    this.notifyGone(s);
+  }
+
+  /** Advances every server whose next milestone is due. */
+  tick(): void {
+    const t = this.now();
+    for (const [id, token] of this.tokens) {
+      // Keep expired tokens a while (they answer 401, not 404, on validation), then forget them.
+      if (token.expiresAt + TOKEN_GRACE_MS < t) this.tokens.delete(id);
+    }
+    for (const s of [...this.servers.values()]) {
+      if (s.goneAt !== null) {
+        if (t >= s.goneAt) this.servers.delete(s.id);
+        continue;
+      }
+      if (s.status === "BUILD" && t >= s.bootAt) {
+        if (s.willFail) this.fail(s, t);
+        else this.boot(s, t);
+      }
+      if (s.status === "ACTIVE" && s.shutoffAt !== null && t >= s.shutoffAt) {
+        s.status = "SHUTOFF";
+        s.updatedAt = t;
+        s.console.push(...poweroffLines());
+        this.notifyGone(s);
+      }
+    }
+  }
+
+  /** The runner on `vmId` exited: cloud-init writes the post-job marker and powers the VM off. */
+  runnerExited(vmId: string, exitCode: number): void {
+    const s = this.servers.get(vmId);
+    if (s === undefined || s.runner !== "running" || s.goneAt !== null) return;
+    s.runner = "exited";
+    const timestamp = Math.floor(this.now() / 1000);
+    s.console.push(
+      exitCode === 0
+        ? marker("post-job", { timestamp, status: "normal" })
+        : marker("post-job", { timestamp, status: "abnormal", status_info: { code: exitCode } }),
+    );
+    s.shutoffAt = this.now() + this.options.shutdownDelayMs;
+  }
+
+  /** Appends a line to a VM's serial console. */
+  writeConsole(vmId: string, line: string): void {
+    this.servers.get(vmId)?.console.push(line);
+  }
+
+  /** The persistable state. */
+  snapshot(): CloudState {
+    return structuredClone({
+      servers: [...this.servers.values()],
+      tokens: [...this.tokens.values()],
+      quota: this.quota,
+      failNext: this.failNext,
+      nextIp: this.nextIp,
+    });
+  }
+
+  /** Replaces the state with a snapshot. */
+  restore(state: CloudState): void {
+    this.servers.clear();
+    this.tokens.clear();
+    for (const s of state.servers) this.servers.set(s.id, structuredClone(s));
+    for (const tk of state.tokens) this.tokens.set(tk.id, { ...tk });
+    this.quota = { ...state.quota };
+    this.failNext = state.failNext;
+    this.nextIp = state.nextIp;
+  }
+
+  // --- internal ---
+
+  private fail(s: ServerRecord, t: number): void {
+    s.status = "ERROR";
+    s.taskState = null;
+    s.updatedAt = t;
+    s.fault = { code: 500, message: "No valid host was found.", created: t };
+    this.notifyGone(s);
+  }
+
+  private boot(s: ServerRecord, t: number): void {
+    s.status = "ACTIVE";
+    s.taskState = null;
+    s.updatedAt = t;
+    s.launchedAt = t;
+    s.console.push(...bootLines(s.name, t));
+    if (s.userData === null) return; // no cloud-init script: a plain VM that just stays up
+    const jit = findJitConfig(s.userData);
+    s.runner = "running";
+    if (jit === undefined) {
+      this.runnerExited(s.id, 1);
+      return;
+    }
+    s.console.push(marker("installed", { timestamp: Math.floor(t / 1000) }));
+    let accepted = false;
+    try {
+      accepted = this.options.hooks.runnerStarted(s.id, jit);
+    } catch {
+      accepted = false;
+    }
+    if (!accepted) this.runnerExited(s.id, 1);
+  }
+
+  private notifyGone(s: ServerRecord): void {
+    if (s.goneNotified) return;
+    s.goneNotified = true;
+    try {
+      this.options.hooks.vmGone(s.id);
+    } catch {
+      // The GitHub side's bookkeeping must not stop the cloud's clock.
+    }
+  }
+}
