@@ -39,12 +39,14 @@ function request<T>(child: ChildProcess, message: object, reply: string): Promis
 
 function waitMessage<T>(child: ChildProcess, type: string): Promise<T> {
   return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`sandbox process exited (${code})`));
     const onMessage = (message: { type?: string }) => {
       if (message.type !== type) return;
       child.off("message", onMessage);
+      child.off("exit", onExit);
       resolve(message as T);
     };
     child.on("message", onMessage);
-    child.once("exit", (code) => reject(new Error(`sandbox process exited (${code})`)));
+    child.once("exit", onExit);
   });
 }
