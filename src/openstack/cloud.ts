@@ -183,7 +183,10 @@ export class OpenStackCloud implements CloudRunnerManager {
 
 /** Reads only the known metadata keys; anything else on the server is ignored. */
 function toInstance(server: NovaServer): CloudInstance {
-  const instance: CloudInstance = { id: server.id, name: server.name, state: cloudStateFromNovaStatus(server.status), createdAt: server.created };
+  // A server being deleted still shows its old status until Nova is done (0.5–1.5 s on Zed):
+  // it no longer counts as a runner.
+  const state = server.taskState === "deleting" ? CloudRunnerState.Deleted : cloudStateFromNovaStatus(server.status);
+  const instance: CloudInstance = { id: server.id, name: server.name, state, createdAt: server.created };
   const runnerId = server.metadata[METADATA_KEYS.runnerId];
   if (runnerId !== undefined && /^\d+$/.test(runnerId)) instance.runnerId = Number(runnerId);
   const fingerprint = server.metadata[METADATA_KEYS.fingerprint];

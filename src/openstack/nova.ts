@@ -43,6 +43,7 @@ const serverSchema = z.object({
   id: z.string(),
   name: z.string(),
   status: z.string(),
+  "OS-EXT-STS:task_state": z.string().nullish(),
   created: z.string().optional(),
   metadata: z.record(z.string(), z.unknown()).nullish(),
   fault: z.object({ code: z.number().optional(), message: z.string() }).optional(),
@@ -191,6 +192,8 @@ function toServer(raw: z.output<typeof serverSchema>): NovaServer {
   const created = raw.created ? new Date(raw.created) : new Date(0);
   const server: NovaServer = { id: raw.id, name: raw.name, status: raw.status.toUpperCase(), created, metadata };
   if (raw.fault) server.fault = raw.fault;
+  const taskState = raw["OS-EXT-STS:task_state"];
+  if (taskState) server.taskState = taskState;
   return server;
 }
 

@@ -57,6 +57,8 @@ export interface NovaServer {
   metadata: Record<string, string>;
   /** Present when the server is in ERROR. */
   fault?: { code?: number; message: string };
+  /** Nova's task in progress (`deleting`, `spawning`, …), when the policy shows it. */
+  taskState?: string;
 }
 
 /** The fields of a server-create request that the fleet sends (nothing else is ever sent). */

@@ -67,6 +67,15 @@ describe("OpenStack client against the sandbox", () => {
     expect(await cloud.deleteInstance(created)).toBe("gone");
   });
 
+  it("reports a server Nova is still deleting as deleted, so it no longer counts as a runner", async () => {
+    sandbox.setQuota({ instances: 10 });
+    const cloud = fleet(client(), "gone");
+    const created = await cloud.createInstance({ name: name("gone", 1), runnerId: 1, jitConfig: "x" });
+    await cloud.deleteInstance(created);
+    const listed = (await cloud.listInstances()).filter((i) => i.id === created.id);
+    expect(listed.every((i) => i.state === CloudRunnerState.Deleted)).toBe(true);
+  });
+
   it("keeps fleets with overlapping prefixes apart", async () => {
     const c = client();
     const [one, ten] = [fleet(c, "itest-1"), fleet(c, "itest-10")];
