@@ -17,7 +17,8 @@ export type DeletionReason =
   | "duplicate-vm"
   | "scale-down"
   | "flush-idle"
-  | "flush-busy";
+  | "flush-busy"
+  | "outdated";
 
 /** One runner to remove: deregister on GitHub first (when it has an id), then maybe delete its VM. */
 export interface Deletion {
@@ -129,6 +130,18 @@ export function planFlush(view: FleetView, mode: FlushMode, cleanup: readonly De
   return candidates
     .filter((m) => m.runner && githubStateOf(m.runner) === GitHubRunnerState.Idle)
     .map((m) => memberDeletion(m, "flush-idle", "if-deregistered"));
+}
+
+/**
+ * Rolling update: runners whose VM was made from another configuration (image, flavor, network,
+ * labels, user data) and that are not running a job: idle, offline or not yet on GitHub. Busy
+ * ones are left to finish their job; being ephemeral, they are then replaced with the new config.
+ */
+export function planOutdated(view: FleetView, fingerprint: string, cleanup: readonly Deletion[]): Deletion[] {
+  const taken = new Set(cleanup.map((d) => d.name));
+  return view.members
+    .filter((m) => !taken.has(m.instance.name) && m.instance.fingerprint !== fingerprint && m.runner?.busy !== true)
+    .map((m) => memberDeletion(m, "outdated", "if-deregistered"));
 }
 
 function compareAge(a: Member, b: Member): number {

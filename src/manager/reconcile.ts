@@ -8,7 +8,7 @@ import { describeError } from "./errors.js";
 import type { FleetView } from "./fleet-view.js";
 import { githubStateOf } from "./fleet-view.js";
 import { mergeStats, type MetricsSink } from "./metrics.js";
-import { type CleanupRules, type Deletion, planCleanup, planScaleDown, vmsRemoved } from "./plan.js";
+import { type CleanupRules, type Deletion, planCleanup, planOutdated, planScaleDown, vmsRemoved } from "./plan.js";
 import type { Logger } from "./ports.js";
 import { GitHubRunnerState, type IssuedMetricEventsStats } from "./types.js";
 
@@ -37,8 +37,17 @@ export interface ReconcileContext {
   now(): Date;
 }
 
+/** How a cycle treats busy runners and runners of an older configuration. */
+export interface ReconcileOptions {
+  /** Scale down without ever selecting a busy runner (default true). */
+  soft: boolean;
+  /** Replace idle runners whose VM has another config fingerprint than this one. */
+  replaceOutdated?: string;
+}
+
 /** Runs one cycle and issues the `reconciliation` event even when the cycle throws. */
-export async function reconcileFleet(desired: number, soft: boolean, ctx: ReconcileContext): Promise<ReconcileReport> {
+export async function reconcileFleet(desired: number, options: ReconcileOptions, ctx: ReconcileContext): Promise<ReconcileReport> {
+  const { soft, replaceOutdated } = options;
   const started = ctx.now().getTime();
   const report: ReconcileReport = {
     desired, observed: 0, idle: 0, busy: 0, created: [], createFailures: [], deletions: [], stats: {},
@@ -46,21 +55,26 @@ export async function reconcileFleet(desired: number, soft: boolean, ctx: Reconc
   try {
     const view = await ctx.observe();
     const cleanup = planCleanup(view, ctx.rules());
-    const current = view.members.length - vmsRemoved(cleanup);
+    const outdated = replaceOutdated === undefined ? [] : planOutdated(view, replaceOutdated, cleanup);
+    const removed = [...cleanup, ...outdated];
+    const current = view.members.length - vmsRemoved(removed);
     report.observed = current;
-    const cleaned = new Set(cleanup.map((d) => d.name));
+    const cleaned = new Set(removed.map((d) => d.name));
     for (const member of view.members) {
       if (cleaned.has(member.instance.name) || !member.runner) continue;
       const state = githubStateOf(member.runner);
       if (state === GitHubRunnerState.Busy) report.busy++;
       else if (state === GitHubRunnerState.Idle) report.idle++;
     }
-    const scaleDown = planScaleDown(view, Math.max(current - desired, 0), soft, cleanup);
-    const deleted = await ctx.apply([...cleanup, ...scaleDown], !soft);
+    const scaleDown = planScaleDown(view, Math.max(current - desired, 0), soft, removed);
+    const deleted = await ctx.apply([...removed, ...scaleDown], !soft);
     report.deletions = deleted.outcomes;
     report.stats = deleted.stats;
-    if (current < desired) {
-      const created = await ctx.create(desired - current);
+    // A VM that cleanup or the rolling update meant to remove but could not (its runner took a
+    // job, or the delete failed) still counts.
+    const kept = deleted.outcomes.filter((o) => o.reason !== "scale-down" && (o.vm === "kept" || o.vm === "failed")).length;
+    if (current + kept < desired) {
+      const created = await ctx.create(desired - current - kept);
       report.created = created.created;
       report.createFailures = created.failures;
     }

@@ -4,6 +4,7 @@
  */
 import { applyDeletions, type ApplyContext, type OperationReport } from "./apply.js";
 import { createRunners, type CreateReport } from "./create.js";
+import { drainFleet, type DrainOptions, type DrainReport } from "./drain.js";
 import { assertCount } from "./counts.js";
 import { type FleetView, githubStateOf, joinFleet } from "./fleet-view.js";
 import { healthOf, toRunnerInstance } from "./health.js";
@@ -12,7 +13,7 @@ import { type CleanupRules, type Deletion, planCleanup, planFlush, planScaleDown
 import { type CloudRunnerManager, type Logger, type RunnerPlatform, silentLogger } from "./ports.js";
 import { reconcileFleet, type ReconcileReport } from "./reconcile.js";
 import {
-  type CloudRunnerState,
+  CloudRunnerState,
   FlushMode,
   type GitHubRunnerState,
   type IssuedMetricEventsStats,
@@ -30,6 +31,8 @@ export interface RunnerManagerDeps {
   labels?: string[];
   /** Runners created in parallel (default 10). */
   createConcurrency?: number;
+  /** How the manager waits between polls (injectable so tests need not sleep). */
+  sleep?: (ms: number) => Promise<void>;
   /** Runners deleted in parallel (default 10). */
   deleteConcurrency?: number;
   /** Seconds a new VM may go unlisted on GitHub before cleanup deletes it (default 60). */
@@ -56,13 +59,14 @@ export class RunnerManager {
       metrics = noMetrics,
       logger = silentLogger,
       now = () => new Date(),
+      sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
       labels = [],
       createConcurrency = 10,
       deleteConcurrency = 10,
       graceSeconds = 60,
       creationTimeoutSeconds = 1200,
     } = deps;
-    this.deps = { platform, metrics, logger, now, createConcurrency, deleteConcurrency, graceSeconds, creationTimeoutSeconds };
+    this.deps = { platform, metrics, logger, now, sleep, createConcurrency, deleteConcurrency, graceSeconds, creationTimeoutSeconds };
     this.namePrefix = cloud.namePrefix;
     this.managerName = config.name;
     this.labels = [...new Set([...labels, "self-hosted", "linux"])];
@@ -141,9 +145,10 @@ export class RunnerManager {
    * One reconcile cycle: cleanup, then create or (softly) delete to reach `desired`, from a single
    * observation; issues a `reconciliation` event, also when the cycle fails.
    */
-  reconcile(desired: number, options: { soft?: boolean } = {}): Promise<ReconcileReport> {
+  reconcile(desired: number, options: { soft?: boolean; replaceOutdated?: boolean } = {}): Promise<ReconcileReport> {
     assertCount(desired, "desired");
-    return reconcileFleet(desired, options.soft ?? true, {
+    const { soft = true, replaceOutdated = false } = options;
+    return reconcileFleet(desired, { soft, ...(replaceOutdated ? { replaceOutdated: this.cloud.fingerprint } : {}) }, {
       observe: () => this.observe(),
       rules: () => this.rules(),
       apply: (deletions, retryBusy) => this.apply(deletions, retryBusy),
@@ -153,6 +158,36 @@ export class RunnerManager {
       flavor: this.managerName,
       now: this.deps.now,
     });
+  }
+
+  /**
+   * Removes the whole fleet: `drain` deregisters idle runners at once and waits for busy ones up
+   * to the timeout, then forces; `force` deletes everything now, busy runners included.
+   */
+  drain(options: DrainOptions = {}): Promise<DrainReport> {
+    return drainFleet(options, {
+      observe: () => this.observe(),
+      deleteIdle: (count) => this.deleteRunnersWithReport(count, { soft: true }),
+      flush: (mode) => this.flushRunnersWithReport(mode),
+      cleanup: () => this.cleanupWithReport(),
+      now: this.deps.now,
+      sleep: this.deps.sleep,
+    });
+  }
+
+  /**
+   * Waits until every VM of the fleet is ACTIVE (`active`) or every runner is online on GitHub
+   * (`online`), polling; resolves with how many are, even at the timeout (the caller decides).
+   */
+  async waitForRunners(target: "active" | "online", options: { count: number; timeoutSeconds?: number; pollSeconds?: number }): Promise<number> {
+    const { count, timeoutSeconds = 600, pollSeconds = 5 } = options;
+    const deadline = this.deps.now().getTime() + timeoutSeconds * 1000;
+    for (;;) {
+      const view = await this.observe();
+      const ready = view.members.filter((m) => (target === "active" ? m.instance.state === CloudRunnerState.Active : m.runner?.online)).length;
+      if (ready >= count || this.deps.now().getTime() >= deadline) return ready;
+      await this.deps.sleep(pollSeconds * 1000);
+    }
   }
 
   /** Counts by GitHub state, as upstream's `get_runner_info`. */
