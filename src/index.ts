@@ -62,6 +62,11 @@ export { loadCloudConfig } from "./openstack/clouds-yaml.js";
 export { GitHubPlatform, createGitHubPlatform } from "./github/platform.js";
 export { renderUserData, type RunnerVmOptions } from "./manager/user-data.js";
 
+// The Pulumi component.
+export { RunnerFleet, defaultPrefix } from "./pulumi/runner-fleet.js";
+export type { RunnerFleetArgs, FleetGitHubArgs, FleetOpenStackArgs, FleetOpenStackAuth } from "./pulumi/fleet-args.js";
+export type { PoolCounts } from "./pulumi/pool-inputs.js";
+
 // The sandbox.
 export { startSandbox } from "./sandbox/index.js";
 export type { Sandbox, SandboxOptions } from "./sandbox/index.js";

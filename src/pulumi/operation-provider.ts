@@ -1,0 +1,87 @@
+/**
+ * Flush and cleanup as stack actions: a dynamic "operation" resource whose changed `trigger` is an
+ * update in `pulumi preview` (nothing runs) and runs exactly once in `pulumi up`, recording its
+ * result. Adding the resource runs nothing; only a change of trigger does.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { FlushMode } from "../manager/types.js";
+import type { PoolInputs } from "./pool-inputs.js";
+import { managerFor, stderrLogger } from "./provider-runtime.js";
+
+/** The operation's inputs: what to do, when (the trigger), and on which pool. */
+export interface OperationInputs {
+  kind: "flush" | "cleanup";
+  mode?: "idle" | "busy";
+  trigger: string;
+  pool: PoolInputs;
+}
+
+/** What the last run did. */
+export interface OperationResult {
+  trigger: string;
+  at: string;
+  kind: "flush" | "cleanup";
+  mode?: "idle" | "busy";
+  deletedVms: number;
+  deregisteredRunners: number;
+  keptBusy: number;
+  created: number;
+  stats: Record<string, number>;
+}
+
+/** The operation's outputs: its inputs plus the last run's result. */
+export interface OperationOutputs extends OperationInputs {
+  lastRun?: OperationResult;
+}
+
+/** Runs the operation, then replenishes the fleet to its desired count. */
+async function run(inputs: OperationInputs): Promise<OperationResult> {
+  const { manager, spec } = managerFor(inputs.pool);
+  const mode = inputs.mode === "busy" ? FlushMode.FlushBusy : FlushMode.FlushIdle;
+  const report = inputs.kind === "flush" ? await manager.flushRunnersWithReport(mode) : await manager.cleanupWithReport();
+  const replenished = await manager.reconcile(spec.runners);
+  const result: OperationResult = {
+    trigger: inputs.trigger,
+    at: new Date().toISOString(),
+    kind: inputs.kind,
+    ...(inputs.kind === "flush" ? { mode: inputs.mode ?? "idle" } : {}),
+    deletedVms: report.outcomes.filter((o) => o.vm === "deleted").length,
+    deregisteredRunners: report.outcomes.filter((o) => o.runner === "deleted").length,
+    keptBusy: report.outcomes.filter((o) => o.runner === "busy" && o.vm === "kept").length,
+    created: replenished.created.length,
+    stats: { ...report.stats },
+  };
+  stderrLogger.info(`${inputs.pool.prefix}: ${inputs.kind} removed ${result.deletedVms} runners, replenished ${result.created}`);
+  return result;
+}
+
+/** check / diff / create / update / read / delete of a flush or cleanup operation. */
+export const operationProvider: pulumi.dynamic.ResourceProvider<OperationInputs, OperationOutputs> = {
+  async check(_olds, news) {
+    const failures = ["", "idle", "busy", undefined].includes(news.mode) ? [] : [{ property: "mode", reason: `mode must be idle or busy, got '${String(news.mode)}'` }];
+    return { inputs: news, failures };
+  },
+
+  async diff(_id, olds, news) {
+    const triggered = news.trigger !== olds.trigger || news.mode !== olds.mode;
+    const poolChanged = JSON.stringify(news.pool) !== JSON.stringify(olds.pool);
+    if (triggered && news.trigger) stderrLogger.info(`${news.pool.prefix}: ${news.kind}${news.kind === "flush" ? ` (${news.mode ?? "idle"})` : ""} will run`);
+    return { changes: triggered || poolChanged, replaces: olds.kind === news.kind ? [] : ["kind"] };
+  },
+
+  async create(inputs) {
+    return { id: `${inputs.pool.prefix}-${inputs.kind}`, outs: { ...inputs } };
+  },
+
+  async update(_id, olds, news) {
+    const due = news.trigger !== "" && (news.trigger !== olds.trigger || news.mode !== olds.mode);
+    const lastRun = due ? await run(news) : olds.lastRun;
+    return { outs: { ...news, ...(lastRun ? { lastRun } : {}) } };
+  },
+
+  async read(id, props) {
+    return { id, ...(props ? { props } : {}) };
+  },
+
+  async delete() {},
+};

@@ -1,0 +1,33 @@
+/** `create` / `update` of the runner pool: reconcile to the desired count, optionally wait, observe. */
+import type { FleetManager } from "../fleet/create-runner-manager.js";
+import type { ReconcileReport } from "../manager/reconcile.js";
+import type { PoolInputs, PoolOutputs } from "./pool-inputs.js";
+import { initError, managerFor, observeFleet, reason, stderrLogger } from "./provider-runtime.js";
+
+/** Brings the fleet to the desired count with the inputs' configuration; throws an init error on partial failure. */
+export async function applyPool(id: string, inputs: PoolInputs): Promise<PoolOutputs> {
+  const fleet = managerFor(inputs);
+  const desired = fleet.spec.runners;
+  const report = await fleet.manager.reconcile(desired, { soft: true, replaceOutdated: true });
+  await waitFor(fleet, inputs, desired);
+  const outputs: PoolOutputs = { ...inputs, ...(await observeFleet(fleet)) };
+  stderrLogger.info(`${inputs.prefix}: ${outputs.observed.total} runners (${outputs.observed.idle} idle, ${outputs.observed.busy} busy)`);
+  const failure = describeFailures(report);
+  if (failure) throw initError(id, outputs, `${inputs.prefix}: ${failure}; the fleet has ${outputs.observed.total} of ${desired} runners`);
+  return outputs;
+}
+
+async function waitFor(fleet: FleetManager, inputs: PoolInputs, desired: number): Promise<void> {
+  if (inputs.waitFor === "none" || desired === 0) return;
+  const ready = await fleet.manager.waitForRunners(inputs.waitFor, { count: desired, timeoutSeconds: inputs.waitTimeoutSeconds, pollSeconds: 2 });
+  if (ready < desired) {
+    stderrLogger.warn(`${inputs.prefix}: only ${ready} of ${desired} runners ${inputs.waitFor} after ${inputs.waitTimeoutSeconds}s`);
+  }
+}
+
+function describeFailures(report: ReconcileReport): string | undefined {
+  const failed = report.createFailures;
+  if (failed.length === 0) return undefined;
+  const reasons = [...new Set(failed.map((f) => reason(f.error)))];
+  return `could not create ${failed.length} runner${failed.length > 1 ? "s" : ""} (${reasons.join("; ")})`;
+}

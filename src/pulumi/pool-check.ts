@@ -1,0 +1,56 @@
+/**
+ * `check` of the runner pool: every input validated (so `pulumi preview` reports bad input before
+ * anything is touched) and, when the cloud is reachable with the given credentials, image, flavor
+ * and network resolved by name.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { fingerprintOf } from "../fleet/fingerprint.js";
+import { ConfigError, FleetError, NotFoundError, type Problem } from "../manager/errors.js";
+import { validateSpec } from "../manager/spec.js";
+import { type PoolInputs, specOf } from "./pool-inputs.js";
+import { managerFor, reason } from "./provider-runtime.js";
+
+// pulumi.runtime.unknownValue: what an input not yet known during preview looks like.
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Paths (dotted) of the values still unknown in preview. */
+export function unknownPaths(value: unknown, path = ""): string[] {
+  if (value === UNKNOWN) return [path];
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([k, v]) => unknownPaths(v, path ? `${path}.${k}` : k));
+}
+
+/** Validates the pool's inputs; returns them with their fingerprint, plus the failures. */
+export async function checkPool(news: PoolInputs): Promise<pulumi.dynamic.CheckResult<PoolInputs>> {
+  const unknown = unknownPaths(news);
+  const relevant = (p: Problem) => !unknown.some((u) => p.path === u || p.path.startsWith(`${u}.`) || u.startsWith(`${p.path}.`));
+  const problems: Problem[] = [];
+  try {
+    const spec = validateSpec(specOf(news), process.env);
+    const inputs = { ...news, fingerprint: fingerprintOf(spec) };
+    if (unknown.length === 0) problems.push(...(await resolveNames(inputs)));
+    return { inputs, failures: problems.map(toFailure) };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems.filter(relevant));
+    return { inputs: news, failures: problems.map(toFailure) };
+  }
+}
+
+/** Image, flavor and network by name, where the cloud can be reached; an unreachable cloud is not a failure here. */
+async function resolveNames(inputs: PoolInputs): Promise<Problem[]> {
+  try {
+    await managerFor(inputs).cloud.prepare();
+    return [];
+  } catch (error) {
+    if (error instanceof NotFoundError) return [{ path: error.kind, message: error.message }];
+    if (error instanceof ConfigError) return error.problems;
+    if (error instanceof FleetError && error.code === "cloud_auth") return [{ path: "openstack", message: reason(error) }];
+    // No network or no credentials at preview time: `up` reports it if it persists.
+    return [];
+  }
+}
+
+function toFailure(problem: Problem): pulumi.dynamic.CheckFailure {
+  return { property: problem.path.split(".")[0] || "runners", reason: problem.path ? `${problem.path}: ${problem.message}` : problem.message };
+}

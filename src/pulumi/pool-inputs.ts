@@ -1,0 +1,76 @@
+/**
+ * What the runner-pool resource stores: plain, engine-resolved values. Credentials sit under one
+ * key, `credentials`, so the engine keeps them secret in state (secret input → secret output) and
+ * `additionalSecretOutputs` can name them.
+ */
+import type { FleetSpecInput } from "../manager/spec.js";
+import type { RunnerVmOptions } from "../manager/user-data.js";
+
+/** Secrets the pool needs; absent ones come from the provider's environment (GITHUB_TOKEN, OS_*, clouds.yaml). */
+export interface PoolCredentials {
+  githubToken?: string;
+  githubApp?: { appId: number | string; installationId: number; privateKey: string };
+  /** A whole clouds.yaml (it holds the OpenStack password or application credential secret). */
+  cloudsYaml?: string;
+}
+
+/** How `pulumi destroy` removes the fleet. */
+export interface DestroyPolicy {
+  mode: "drain" | "force";
+  timeoutSeconds: number;
+}
+
+/** The checked inputs of the runner pool. */
+export interface PoolInputs {
+  prefix: string;
+  /** Manager name: the `flavor` of metric events. */
+  name: string;
+  runners: number;
+  maxRunners?: number;
+  image: string;
+  flavor: string;
+  network: string;
+  labels: string[];
+  securityGroups: string[];
+  keyName?: string;
+  github: { path: string; runnerGroup?: string; apiUrl?: string };
+  openstack: { cloud?: string; region?: string };
+  vm: RunnerVmOptions;
+  createConcurrency?: number;
+  waitFor: "none" | "active" | "online";
+  waitTimeoutSeconds: number;
+  destroyPolicy: DestroyPolicy;
+  metricsFile?: string;
+  credentials: PoolCredentials;
+  /** Set by `check`: the configuration fingerprint new VMs get. */
+  fingerprint?: string;
+}
+
+/** Runner counts by GitHub state, as last observed. */
+export interface PoolCounts {
+  total: number;
+  idle: number;
+  busy: number;
+  offline: number;
+}
+
+/** The pool's outputs: its inputs (diff receives old outputs only) plus what was observed. */
+export interface PoolOutputs extends PoolInputs {
+  observed: PoolCounts;
+  runnerNames: string[];
+}
+
+/** The fleet spec a pool's inputs describe (credentials mapped to the spec's auth fields). */
+export function specOf(inputs: PoolInputs): FleetSpecInput {
+  const { credentials, github, openstack, waitFor: _w, waitTimeoutSeconds: _t, destroyPolicy: _d, fingerprint: _f, ...rest } = inputs;
+  return {
+    ...rest,
+    runners: inputs.maxRunners === undefined ? inputs.runners : Math.min(inputs.runners, inputs.maxRunners),
+    github: {
+      ...github,
+      ...(credentials.githubToken ? { token: credentials.githubToken } : {}),
+      ...(credentials.githubApp ? { app: credentials.githubApp } : {}),
+    },
+    openstack: { ...openstack, ...(credentials.cloudsYaml ? { cloudsYaml: credentials.cloudsYaml } : {}) },
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * The runner pool's dynamic provider, loaded at run time by the serialized shim (shim.ts) from the
+ * installed runner-fleet, so upgrades take effect without re-serializing anything.
+ * Known limits: `pulumi import` does not work for dynamic resources (pulumi#16175), and dynamic
+ * providers serve TypeScript/JavaScript programs only (pulumi#5455).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { checkPool } from "./pool-check.js";
+import { applyPool } from "./pool-apply.js";
+import { diffPool } from "./pool-diff.js";
+import type { PoolInputs, PoolOutputs } from "./pool-inputs.js";
+import { managerFor, observeFleet, stderrLogger } from "./provider-runtime.js";
+
+/** check / diff / create / read / update / delete of one fleet. */
+export const poolProvider: pulumi.dynamic.ResourceProvider<PoolInputs, PoolOutputs> = {
+  async check(_olds, news) {
+    return checkPool(news);
+  },
+
+  async diff(_id, olds, news) {
+    const { summary, ...result } = diffPool(olds, news);
+    if (result.changes) stderrLogger.info(summary);
+    return result;
+  },
+
+  async create(inputs) {
+    return { id: inputs.prefix, outs: await applyPool(inputs.prefix, inputs) };
+  },
+
+  async update(id, _olds, news) {
+    return { outs: await applyPool(id, news) };
+  },
+
+  async read(id, props) {
+    if (!props) return { id, props };
+    return { id, props: { ...props, ...(await observeFleet(managerFor(props))) } };
+  },
+
+  async delete(_id, props) {
+    const { mode, timeoutSeconds } = props.destroyPolicy;
+    const report = await managerFor(props).manager.drain({ mode, timeoutSeconds });
+    const { vms, githubRunners } = report.remaining;
+    if (vms > 0 || githubRunners > 0) {
+      throw new Error(`${props.prefix}: ${vms} VMs and ${githubRunners} GitHub runners are left; run the destroy again`);
+    }
+    stderrLogger.info(`${props.prefix}: fleet removed${report.forced ? " (busy runners were forced out at the deadline)" : ""}`);
+  },
+};

@@ -1,0 +1,57 @@
+/**
+ * What the providers do in the engine's provider process: build a manager from the stored
+ * inputs, log to stderr (the engine shows it), never leak a secret.
+ */
+import { createFleetManager, type FleetManager } from "../fleet/create-runner-manager.js";
+import { describeError } from "../manager/errors.js";
+import { JsonLinesMetricsFile } from "../manager/metrics-file.js";
+import { formatEvent, type MetricEvent, type MetricsSink } from "../manager/metrics.js";
+import { validateSpec } from "../manager/spec.js";
+import type { Logger } from "../manager/ports.js";
+import { type PoolCounts, type PoolInputs, specOf } from "./pool-inputs.js";
+
+/** Lines the engine passes through from the provider process to the user's terminal. */
+export const stderrLogger: Logger = {
+  debug() {},
+  info: (message, fields) => write("info", message, fields),
+  warn: (message, fields) => write("warning", message, fields),
+  error: (message, fields) => write("error", message, fields),
+};
+
+function write(level: string, message: string, fields?: Record<string, unknown>): void {
+  const detail = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : "";
+  process.stderr.write(`runner-fleet ${level}: ${message}${detail}\n`);
+}
+
+/** Metric events become log lines too (SPEC §4), besides the configured file. */
+function metricsSink(file: MetricsSink | undefined): MetricsSink {
+  return {
+    async issue(event: MetricEvent) {
+      process.stderr.write(`runner-fleet metric: ${formatEvent(event)}\n`);
+      await file?.issue(event);
+    },
+  };
+}
+
+/** A manager for the pool the inputs describe. */
+export function managerFor(inputs: PoolInputs): FleetManager {
+  const spec = validateSpec(specOf(inputs), process.env);
+  const file = spec.metricsFile ? new JsonLinesMetricsFile(spec.metricsFile) : undefined;
+  return createFleetManager(spec, { env: process.env, logger: stderrLogger, metrics: metricsSink(file) });
+}
+
+/** Observed counts and names of the fleet. */
+export async function observeFleet(fleet: FleetManager): Promise<{ observed: PoolCounts; runnerNames: string[] }> {
+  const runners = await fleet.manager.getRunners();
+  const observed: PoolCounts = { total: runners.length, idle: 0, busy: 0, offline: 0 };
+  for (const r of runners) if (r.githubState) observed[r.githubState]++;
+  return { observed, runnerNames: runners.map((r) => r.name).sort() };
+}
+
+/** An error the engine records against a created resource ("created but failed to initialize"). */
+export function initError(id: string, properties: object, message: string): Error {
+  return Object.assign(new Error(message), { id, properties, reasons: [message] });
+}
+
+/** A one-line, secret-free reason. */
+export const reason = describeError;

@@ -1,0 +1,125 @@
+/**
+ * `RunnerFleet`: a fleet of ephemeral GitHub Actions runners on OpenStack as a Pulumi component.
+ * Thin glue: a dynamic runner-pool resource, optional flush/cleanup operation resources and an
+ * optional security group; all behaviour lives in the runner manager.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { credentialsOf, INLINE_CLOUD } from "./credentials.js";
+import type { RunnerFleetArgs } from "./fleet-args.js";
+import type { OperationOutputs } from "./operation-provider.js";
+import type { PoolCounts, PoolInputs } from "./pool-inputs.js";
+import { egressOnlySecurityGroup } from "./security-group.js";
+import { operationShim, poolShim } from "./shim.js";
+
+/** Derives a valid fleet prefix from the stack and the component's name. */
+export function defaultPrefix(stack: string, name: string): string {
+  const raw = `${stack}-${name}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-");
+  return raw.slice(0, 51).replace(/^-+|-+$/g, "") || "fleet";
+}
+
+/** A fleet of ephemeral GitHub Actions runners on OpenStack VMs. */
+export class RunnerFleet extends pulumi.ComponentResource {
+  /** The fleet prefix: every VM and GitHub runner is named `${prefix}-<12 hex>`. */
+  declare readonly prefix: pulumi.Output<string>;
+  /** Names of the runners as last observed (create, update or refresh). */
+  declare readonly runnerNames: pulumi.Output<string[]>;
+  /** Runner counts by GitHub state, as last observed. */
+  declare readonly counts: pulumi.Output<PoolCounts>;
+  /** The last flush and cleanup results. */
+  declare readonly operations: pulumi.Output<{ flush?: OperationOutputs["lastRun"]; cleanup?: OperationOutputs["lastRun"] }>;
+
+  constructor(name: string, args: RunnerFleetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("runner-fleet:index:RunnerFleet", name, {}, opts);
+    const securityGroups = args.createSecurityGroup
+      ? pulumi.all([args.securityGroups ?? [], egressOnlySecurityGroup(name, this)]).apply(([groups, id]) => [...groups, id])
+      : args.securityGroups;
+    const inputs = poolInputs(name, { ...args, ...(securityGroups ? { securityGroups } : {}) });
+    const pool = new RunnerPool(`${name}-pool`, inputs, { parent: this, additionalSecretOutputs: ["credentials"] });
+    const flush = args.flush ? operation(this, name, "flush", pulumi.output(args.flush), inputs, pool) : undefined;
+    const cleanup = args.cleanup ? operation(this, name, "cleanup", pulumi.output(args.cleanup), inputs, pool) : undefined;
+    this.prefix = pool.prefix;
+    this.runnerNames = pool.runnerNames;
+    this.counts = pool.observed;
+    this.operations = pulumi.all([flush?.lastRun, cleanup?.lastRun]).apply(([f, c]) => ({ ...(f ? { flush: f } : {}), ...(c ? { cleanup: c } : {}) }));
+    this.registerOutputs({ prefix: this.prefix, runnerNames: this.runnerNames, counts: this.counts, operations: this.operations });
+  }
+}
+
+/** The pool's inputs from the component's args, with defaults applied in one place. */
+function poolInputs(name: string, args: RunnerFleetArgs): PoolProps {
+  const stack = pulumi.getStack();
+  const github = pulumi.output(args.github);
+  const openstack = pulumi.output(args.openstack ?? {});
+  // Credentials travel as their own secret output, so the other inputs stay readable in previews.
+  const credentials = pulumi.all([github, openstack]).apply(([g, o]) => credentialsOf(g, o));
+  const plain = pulumi.all([pulumi.output(args), github, openstack]).apply(([a, g, o]): Omit<PoolInputs, "credentials"> => {
+    const prefix = a.prefix ?? defaultPrefix(stack, name);
+    const inlineCloud = !o.cloudsYaml && o.auth ? { cloud: INLINE_CLOUD } : {};
+    return {
+      prefix,
+      name: prefix,
+      runners: a.runners,
+      ...(a.maxRunners === undefined ? {} : { maxRunners: a.maxRunners }),
+      image: a.image,
+      flavor: a.flavor,
+      network: a.network,
+      labels: a.labels ?? [],
+      securityGroups: a.securityGroups ?? [],
+      ...(a.keyName ? { keyName: a.keyName } : {}),
+      github: { path: g.path, ...(g.runnerGroup ? { runnerGroup: g.runnerGroup } : {}), ...(g.apiUrl ? { apiUrl: g.apiUrl } : {}) },
+      openstack: { ...(o.cloud ? { cloud: o.cloud } : inlineCloud), ...(o.region ? { region: o.region } : {}) },
+      vm: a.userData ?? {},
+      ...(a.createConcurrency === undefined ? {} : { createConcurrency: a.createConcurrency }),
+      waitFor: a.waitFor ?? "none",
+      waitTimeoutSeconds: a.waitTimeoutSeconds ?? 600,
+      destroyPolicy: a.destroyPolicy ?? { mode: "drain", timeoutSeconds: 600 },
+      ...(a.metricsFile ? { metricsFile: a.metricsFile } : {}),
+    };
+  });
+  const keys: (keyof Omit<PoolInputs, "credentials" | "fingerprint">)[] = [
+    "prefix", "name", "runners", "maxRunners", "image", "flavor", "network", "labels", "securityGroups", "keyName", "github",
+    "openstack", "vm", "createConcurrency", "waitFor", "waitTimeoutSeconds", "destroyPolicy", "metricsFile",
+  ];
+  return { ...Object.fromEntries(keys.map((k) => [k, plain.apply((p) => p[k])])), credentials } as PoolProps;
+}
+
+/** The pool's inputs as resource props: one Input per key. */
+type PoolProps = { [K in keyof PoolInputs]: pulumi.Input<PoolInputs[K]> };
+
+/** The runner pool: the dynamic resource that owns the fleet's VMs and GitHub runners. */
+class RunnerPool extends pulumi.dynamic.Resource {
+  declare readonly prefix: pulumi.Output<string>;
+  declare readonly observed: pulumi.Output<PoolCounts>;
+  declare readonly runnerNames: pulumi.Output<string[]>;
+
+  constructor(name: string, props: PoolProps, opts: pulumi.CustomResourceOptions) {
+    // Output-only keys must be listed as undefined or the engine never fills them (pulumi/docs#11639).
+    super(poolShim, name, { ...props, fingerprint: undefined, observed: undefined, runnerNames: undefined }, opts, "runner-fleet", "RunnerPool");
+  }
+}
+
+/** A flush or cleanup stack action on the pool. */
+class FleetOperation extends pulumi.dynamic.Resource {
+  declare readonly lastRun: pulumi.Output<OperationOutputs["lastRun"]>;
+
+  constructor(name: string, props: { kind: string; mode: pulumi.Input<string | undefined>; trigger: pulumi.Input<string>; pool: pulumi.Input<PoolInputs> }, opts: pulumi.CustomResourceOptions) {
+    super(operationShim, name, { ...props, lastRun: undefined }, opts, "runner-fleet", "FleetOperation");
+  }
+}
+
+function operation(
+  parent: RunnerFleet,
+  name: string,
+  kind: "flush" | "cleanup",
+  args: pulumi.Output<{ mode?: "idle" | "busy"; trigger: string }>,
+  pool: PoolProps,
+  dependsOn: pulumi.Resource,
+): FleetOperation {
+  // The operation needs the pool's whole description (and credentials) to build a manager.
+  const poolInputs = pulumi.output(pool) as pulumi.Output<PoolInputs>;
+  return new FleetOperation(`${name}-${kind}`, { kind, mode: args.apply((a) => a.mode), trigger: args.apply((a) => a.trigger ?? ""), pool: poolInputs }, {
+    parent,
+    dependsOn: [dependsOn],
+    additionalSecretOutputs: ["pool"],
+  });
+}
