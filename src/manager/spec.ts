@@ -88,16 +88,12 @@ export interface FleetSpec {
  */
 export function validateSpec(input: unknown, env: Record<string, string | undefined> = {}): FleetSpec {
   const parsed = inputSchema.safeParse(input, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map(toProblem));
+  const problems: Problem[] = parsed.success ? [] : parsed.error.issues.map(toProblem);
+  const github = (input as { github?: { path?: unknown; runnerGroup?: unknown } } | undefined)?.github;
+  // The path is checked even when other fields are wrong, so every problem shows at once.
+  const path = typeof github?.path === "string" ? tryParsePath(github.path, github.runnerGroup, problems) : undefined;
+  if (!parsed.success || !path) throw new ConfigError(problems);
   const spec = parsed.data;
-  const problems: Problem[] = [];
-  let path: GitHubPath | undefined;
-  try {
-    path = parseGitHubPath(spec.github.path, spec.github.runnerGroup);
-  } catch (error) {
-    if (error instanceof ConfigError) problems.push(...error.problems);
-    else throw error;
-  }
   const { token, app } = spec.github;
   if (token && app) problems.push({ path: "github", message: "give either token or app, not both" });
   const ambient = env["GITHUB_TOKEN"]?.trim();
@@ -106,7 +102,7 @@ export function validateSpec(input: unknown, env: Record<string, string | undefi
   if (spec.maxRunners !== undefined && spec.runners > spec.maxRunners) {
     problems.push({ path: "runners", message: `${spec.runners} exceeds maxRunners (${spec.maxRunners})` });
   }
-  if (problems.length > 0 || !path || !auth) throw new ConfigError(problems);
+  if (problems.length > 0 || !auth) throw new ConfigError(problems);
   const {
     name = spec.prefix, securityGroups = [], labels = [], openstack = {}, vm = {}, createConcurrency = 10, graceSeconds = 60,
     creationTimeoutSeconds = 1200, github: { apiUrl }, ...rest
@@ -116,6 +112,16 @@ export function validateSpec(input: unknown, env: Record<string, string | undefi
     name, securityGroups, labels, openstack, vm, createConcurrency, graceSeconds, creationTimeoutSeconds,
     github: { path, auth, ...(apiUrl ? { apiUrl } : {}) },
   } as FleetSpec;
+}
+
+function tryParsePath(text: string, runnerGroup: unknown, problems: Problem[]): GitHubPath | undefined {
+  try {
+    return parseGitHubPath(text, typeof runnerGroup === "string" ? runnerGroup : undefined);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+    return undefined;
+  }
 }
 
 function toProblem(issue: z.core.$ZodIssue): Problem {

@@ -62,9 +62,18 @@ export interface PoolOutputs extends PoolInputs {
 
 /** The fleet spec a pool's inputs describe (credentials mapped to the spec's auth fields). */
 export function specOf(inputs: PoolInputs): FleetSpecInput {
-  const { credentials, github, openstack, waitFor: _w, waitTimeoutSeconds: _t, destroyPolicy: _d, fingerprint: _f, ...rest } = inputs;
+  const { credentials, github, openstack } = inputs;
+  const optional = (["maxRunners", "keyName", "createConcurrency", "metricsFile"] as const).filter((k) => inputs[k] !== undefined);
   return {
-    ...rest,
+    prefix: inputs.prefix,
+    name: inputs.name,
+    image: inputs.image,
+    flavor: inputs.flavor,
+    network: inputs.network,
+    labels: inputs.labels,
+    securityGroups: inputs.securityGroups,
+    vm: inputs.vm,
+    ...Object.fromEntries(optional.map((k) => [k, inputs[k]])),
     runners: inputs.maxRunners === undefined ? inputs.runners : Math.min(inputs.runners, inputs.maxRunners),
     github: {
       ...github,

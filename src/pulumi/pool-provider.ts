@@ -38,7 +38,8 @@ export const poolProvider: pulumi.dynamic.ResourceProvider<PoolInputs, PoolOutpu
 
   async delete(_id, props) {
     const { mode, timeoutSeconds } = props.destroyPolicy;
-    const report = await managerFor(props).manager.drain({ mode, timeoutSeconds });
+    const pollSeconds = Math.min(5, Math.max(timeoutSeconds / 10, 0.5));
+    const report = await managerFor(props).manager.drain({ mode, timeoutSeconds, pollSeconds });
     const { vms, githubRunners } = report.remaining;
     if (vms > 0 || githubRunners > 0) {
       throw new Error(`${props.prefix}: ${vms} VMs and ${githubRunners} GitHub runners are left; run the destroy again`);

@@ -8,6 +8,7 @@ import { JsonLinesMetricsFile } from "../manager/metrics-file.js";
 import { formatEvent, type MetricEvent, type MetricsSink } from "../manager/metrics.js";
 import { validateSpec } from "../manager/spec.js";
 import type { Logger } from "../manager/ports.js";
+import { HealthState } from "../manager/types.js";
 import { type PoolCounts, type PoolInputs, specOf } from "./pool-inputs.js";
 
 /** Lines the engine passes through from the provider process to the user's terminal. */
@@ -40,9 +41,12 @@ export function managerFor(inputs: PoolInputs): FleetManager {
   return createFleetManager(spec, { env: process.env, logger: stderrLogger, metrics: metricsSink(file) });
 }
 
-/** Observed counts and names of the fleet. */
+/**
+ * Observed counts and names of the fleet's live runners: VMs that cleanup would remove (stopped
+ * after their one job, ERROR, timed out) no longer count, so consumed runners show as drift.
+ */
 export async function observeFleet(fleet: FleetManager): Promise<{ observed: PoolCounts; runnerNames: string[] }> {
-  const runners = await fleet.manager.getRunners();
+  const runners = (await fleet.manager.getRunners()).filter((r) => r.health !== HealthState.Unhealthy);
   const observed: PoolCounts = { total: runners.length, idle: 0, busy: 0, offline: 0 };
   for (const r of runners) if (r.githubState) observed[r.githubState]++;
   return { observed, runnerNames: runners.map((r) => r.name).sort() };

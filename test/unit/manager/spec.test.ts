@@ -45,7 +45,8 @@ describe("validateSpec", () => {
 
   it("reports every problem at once", () => {
     const problems = problemsOf({ ...valid, prefix: "-bad", runners: -1, flavor: "", github: { path: "a/b/c", token: "t" } });
-    expect(problems).toHaveLength(3);
+    expect(problems).toHaveLength(4);
+    expect(problems.join("\n")).toMatch(/github\.path: 'a\/b\/c' is not a GitHub path/);
     expect(problems.join("\n")).toMatch(/prefix: use 1–51 lowercase/);
     expect(problems.join("\n")).toMatch(/runners: must be ≥ 0/);
     expect(problems.join("\n")).toMatch(/flavor: must not be empty/);
