@@ -63,10 +63,12 @@ export const operationProvider: pulumi.dynamic.ResourceProvider<OperationInputs,
   },
 
   async diff(_id, olds, news) {
-    const triggered = news.trigger !== olds.trigger || news.mode !== olds.mode;
+    // Only a new trigger runs the operation; a new mode alone is recorded for the next trigger.
+    const triggered = news.trigger !== olds.trigger;
     const poolChanged = JSON.stringify(news.pool) !== JSON.stringify(olds.pool);
     if (triggered && news.trigger) stderrLogger.info(`${news.pool.prefix}: ${news.kind}${news.kind === "flush" ? ` (${news.mode ?? "idle"})` : ""} will run`);
-    return { changes: triggered || poolChanged, replaces: olds.kind === news.kind ? [] : ["kind"] };
+    const modeChanged = news.mode !== olds.mode;
+    return { changes: triggered || modeChanged || poolChanged, replaces: olds.kind === news.kind ? [] : ["kind"] };
   },
 
   async create(inputs) {
@@ -74,7 +76,7 @@ export const operationProvider: pulumi.dynamic.ResourceProvider<OperationInputs,
   },
 
   async update(_id, olds, news) {
-    const due = news.trigger !== "" && (news.trigger !== olds.trigger || news.mode !== olds.mode);
+    const due = news.trigger !== "" && news.trigger !== olds.trigger;
     const lastRun = due ? await run(news) : olds.lastRun;
     return { outs: { ...news, ...(lastRun ? { lastRun } : {}) } };
   },

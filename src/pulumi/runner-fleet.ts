@@ -52,35 +52,35 @@ function poolInputs(name: string, args: RunnerFleetArgs): PoolProps {
   const openstack = pulumi.output(args.openstack ?? {});
   // Credentials travel as their own secret output, so the other inputs stay readable in previews.
   const credentials = pulumi.all([github, openstack]).apply(([g, o]) => credentialsOf(g, o));
-  const plain = pulumi.all([pulumi.output(args), github, openstack]).apply(([a, g, o]): Omit<PoolInputs, "credentials"> => {
-    const prefix = a.prefix ?? defaultPrefix(stack, name);
-    const inlineCloud = !o.cloudsYaml && o.auth ? { cloud: INLINE_CLOUD } : {};
-    return {
-      prefix,
-      name: prefix,
-      runners: a.runners,
-      ...(a.maxRunners === undefined ? {} : { maxRunners: a.maxRunners }),
-      image: a.image,
-      flavor: a.flavor,
-      network: a.network,
-      labels: a.labels ?? [],
-      securityGroups: a.securityGroups ?? [],
-      ...(a.keyName ? { keyName: a.keyName } : {}),
-      github: { path: g.path, ...(g.runnerGroup ? { runnerGroup: g.runnerGroup } : {}), ...(g.apiUrl ? { apiUrl: g.apiUrl } : {}) },
-      openstack: { ...(o.cloud ? { cloud: o.cloud } : inlineCloud), ...(o.region ? { region: o.region } : {}) },
-      vm: a.userData ?? {},
-      ...(a.createConcurrency === undefined ? {} : { createConcurrency: a.createConcurrency }),
-      waitFor: a.waitFor ?? "none",
-      waitTimeoutSeconds: a.waitTimeoutSeconds ?? 600,
-      destroyPolicy: a.destroyPolicy ?? { mode: "drain", timeoutSeconds: 600 },
-      ...(a.metricsFile ? { metricsFile: a.metricsFile } : {}),
-    };
-  });
-  const keys: (keyof Omit<PoolInputs, "credentials" | "fingerprint">)[] = [
-    "prefix", "name", "runners", "maxRunners", "image", "flavor", "network", "labels", "securityGroups", "keyName", "github",
-    "openstack", "vm", "createConcurrency", "waitFor", "waitTimeoutSeconds", "destroyPolicy", "metricsFile",
-  ];
-  return { ...Object.fromEntries(keys.map((k) => [k, plain.apply((p) => p[k])])), credentials } as PoolProps;
+  // One output per input: a secret arg makes only its own input secret. `github` and `openstack`
+  // are secret as a whole when their token or password is, so their plain fields are unsecreted.
+  const or = <T>(input: pulumi.Input<T> | undefined, fallback: pulumi.Unwrap<T>): pulumi.Output<pulumi.Unwrap<T>> =>
+    pulumi.output(input).apply((v) => v ?? fallback);
+  const prefix = or(args.prefix, defaultPrefix(stack, name));
+  return {
+    prefix,
+    name: prefix,
+    runners: args.runners,
+    maxRunners: args.maxRunners,
+    image: args.image,
+    flavor: args.flavor,
+    network: args.network,
+    labels: or(args.labels, []),
+    securityGroups: or(args.securityGroups, []),
+    keyName: args.keyName,
+    github: pulumi.unsecret(github.apply((g) => ({ path: g.path, ...(g.runnerGroup ? { runnerGroup: g.runnerGroup } : {}), ...(g.apiUrl ? { apiUrl: g.apiUrl } : {}) }))),
+    openstack: pulumi.unsecret(openstack.apply((o) => ({
+      ...(o.cloud ? { cloud: o.cloud } : !o.cloudsYaml && o.auth ? { cloud: INLINE_CLOUD } : {}),
+      ...(o.region ? { region: o.region } : {}),
+    }))),
+    vm: or(args.userData, {}),
+    createConcurrency: args.createConcurrency,
+    waitFor: or(args.waitFor, "none"),
+    waitTimeoutSeconds: or(args.waitTimeoutSeconds, 600),
+    destroyPolicy: or(args.destroyPolicy, { mode: "drain", timeoutSeconds: 600 }),
+    metricsFile: args.metricsFile,
+    credentials,
+  };
 }
 
 /** The pool's inputs as resource props: one Input per key. */

@@ -179,6 +179,9 @@ describe("the flush and cleanup operation provider", () => {
     const again = (await operationProvider.update!("op", ran, triggered)).outs as OperationOutputs;
     expect(again.lastRun).toEqual(ran.lastRun);
     expect((await operationProvider.diff!("op", ran, triggered)).changes).toBe(false);
+    const busyMode = { ...triggered, mode: "busy" as const };
+    const recorded = (await operationProvider.update!("op", ran, busyMode)).outs as OperationOutputs;
+    expect(recorded).toMatchObject({ mode: "busy", lastRun: ran.lastRun });
   });
 
   it("rejects an unknown flush mode at check time", async () => {
