@@ -19,7 +19,7 @@ export { validateSpec, type FleetSpec, type FleetSpecInput } from "./manager/spe
 export { fingerprintOf } from "./fleet/fingerprint.js";
 export type { RunnerManagerDeps } from "./manager/runner-manager.js";
 export type { OperationReport, DeletionOutcome } from "./manager/apply.js";
-export type { CreateReport } from "./manager/create.js";
+export type { CreateReport, ProgressOptions } from "./manager/create.js";
 export type { ReconcileReport } from "./manager/reconcile.js";
 export type { Deletion, DeletionReason } from "./manager/plan.js";
 

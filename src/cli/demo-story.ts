@@ -100,7 +100,8 @@ export async function runStory(s: Story): Promise<void> {
 async function reconcile(s: Story): Promise<void> {
   const start = Date.now();
   s.progress.start("reconciling");
-  const report = await s.manager.reconcile(s.options.runners).finally(() => s.progress.stop());
+  const onProgress = s.progress.counter("reconciling: creating runners");
+  const report = await s.manager.reconcile(s.options.runners, { onProgress }).finally(() => s.progress.stop());
   indent(s, reconcileLine(report, Date.now() - start));
 }
 

@@ -3,14 +3,12 @@ import type { Logger } from "../manager/ports.js";
 
 type Level = "debug" | "info" | "warn" | "error";
 
-/** Where the logger prints, and what else wants to see each event (progress counting). */
+/** Where the logger prints, and how much. */
 export interface HumanLoggerOptions {
   /** Prints one line (on stderr, without garbling a spinner). */
   print(line: string): void;
   /** With `verbose`, debug and info events are printed too; otherwise warnings and errors only. */
   verbose?: boolean;
-  /** Sees every event, printed or not. */
-  onEvent?(level: Level, message: string, fields: Record<string, unknown>): void;
 }
 
 // Field names whose values are credentials; their values are never printed.
@@ -25,7 +23,6 @@ const SECRET_TEXT = [
 /** Builds a `Logger` that prints `level: message key=value …`, never printing a secret. */
 export function createHumanLogger(options: HumanLoggerOptions): Logger {
   const emit = (level: Level) => (message: string, fields: Record<string, unknown> = {}): void => {
-    options.onEvent?.(level, message, fields);
     if (!options.verbose && (level === "debug" || level === "info")) return;
     options.print(formatLogLine(level, message, fields));
   };

@@ -31,18 +31,19 @@ export class Progress {
     this.timer.unref?.();
   }
 
-  /** Counts one more thing done (redrawn on a terminal, silent otherwise). */
-  tick(): void {
-    if (!this.active) return;
-    this.done++;
+  /**
+   * Sets the count to `done` (redrawn on a terminal, silent otherwise). `total` and `label` change
+   * too when given: a reconcile only learns mid-step how many runners it creates.
+   */
+  update(done: number, total = this.total, label = this.label): void {
+    if (!this.active || (done === this.done && total === this.total && label === this.label)) return;
+    Object.assign(this, { done, total, label });
     if (this.io.stderrIsTTY) this.draw();
   }
 
-  /** Sets the count to `done` (for polled conditions such as runners online). */
-  update(done: number): void {
-    if (!this.active || done === this.done) return;
-    this.done = done;
-    if (this.io.stderrIsTTY) this.draw();
+  /** An `onProgress` for the manager's create and reconcile calls, counting under `label`. */
+  counter(label = this.label): (done: number, total: number) => void {
+    return (done, total) => this.update(done, total, label);
   }
 
   /** Ends the step; prints `final` (e.g. `created 10 runners in 4.2s`) when given. */

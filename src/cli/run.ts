@@ -9,6 +9,7 @@ import { createCommand } from "./commands/create.js";
 import { deleteCommand } from "./commands/delete.js";
 import { demoCommand } from "./commands/demo.js";
 import { flushCommand } from "./commands/flush.js";
+import { jobCommand } from "./commands/job.js";
 import { reconcileCommand } from "./commands/reconcile.js";
 import { sandboxCommand } from "./commands/sandbox.js";
 import { statusCommand } from "./commands/status.js";
@@ -27,6 +28,7 @@ export function buildCommands(io: CliIo): Record<string, CommandDef<ArgsDef>> {
     cleanup: cleanupCommand(io),
     reconcile: reconcileCommand(io),
     sandbox: sandboxCommand(io),
+    job: jobCommand(io),
     demo: demoCommand(io),
   } as Record<string, CommandDef<ArgsDef>>;
 }

@@ -22,6 +22,13 @@ export interface CreateContext {
   concurrency: number;
   /** Names being created, so a concurrent cleanup does not take their GitHub runner for dangling. */
   inFlight: Set<string>;
+  /** Told after each runner is created or fails; runners never started after a fatal error are not counted. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Progress reporting options of the create and reconcile calls. */
+export interface ProgressOptions {
+  onProgress?: CreateContext["onProgress"];
 }
 
 /** Errors every further attempt would hit too: stop starting new runners. */
@@ -40,6 +47,15 @@ export async function createRunners(num: number, ctx: CreateContext): Promise<Cr
   await Promise.all([ctx.cloud.prepare?.(), ctx.platform.prepare?.()]);
   const names = Array.from({ length: num }, () => newInstanceName(ctx.cloud.namePrefix));
   let fatal: unknown;
+  let done = 0;
+  const progressed = (): void => {
+    // A failing progress display must not turn a created runner into a failure (and orphan it).
+    try {
+      ctx.onProgress?.(++done, num);
+    } catch (error) {
+      ctx.logger.warn("progress callback failed", { error: describeError(error) });
+    }
+  };
   const settled = await mapSettled(
     names,
     ctx.concurrency,
@@ -49,6 +65,8 @@ export async function createRunners(num: number, ctx: CreateContext): Promise<Cr
       } catch (error) {
         if (isFatal(error)) fatal ??= error;
         throw error;
+      } finally {
+        progressed();
       }
     },
     () => fatal !== undefined,

@@ -3,7 +3,7 @@
  * It knows nothing of OpenStack, GitHub, Pulumi or HTTP; the ports carry that.
  */
 import { applyDeletions, type ApplyContext, type OperationReport } from "./apply.js";
-import { createRunners, type CreateReport } from "./create.js";
+import { createRunners, type CreateReport, type ProgressOptions } from "./create.js";
 import { drainFleet, type DrainOptions, type DrainReport } from "./drain.js";
 import { assertCount } from "./counts.js";
 import { type FleetView, githubStateOf, joinFleet } from "./fleet-view.js";
@@ -85,11 +85,12 @@ export class RunnerManager {
   }
 
   /** Creates `num` runners and reports what was created and every failure with its reason. */
-  createRunnersWithReport(num: number): Promise<CreateReport> {
+  createRunnersWithReport(num: number, options: ProgressOptions = {}): Promise<CreateReport> {
     assertCount(num, "num");
     const { platform, logger, createConcurrency } = this.deps;
     return createRunners(num, {
       cloud: this.cloud, platform, logger, labels: this.labels, concurrency: createConcurrency, inFlight: this.inFlight,
+      onProgress: options.onProgress,
     });
   }
 
@@ -143,16 +144,17 @@ export class RunnerManager {
 
   /**
    * One reconcile cycle: cleanup, then create or (softly) delete to reach `desired`, from a single
-   * observation; issues a `reconciliation` event, also when the cycle fails.
+   * observation; issues a `reconciliation` event, also when the cycle fails. `onProgress` counts
+   * the runners it creates.
    */
-  reconcile(desired: number, options: { soft?: boolean; replaceOutdated?: boolean } = {}): Promise<ReconcileReport> {
+  reconcile(desired: number, options: { soft?: boolean; replaceOutdated?: boolean } & ProgressOptions = {}): Promise<ReconcileReport> {
     assertCount(desired, "desired");
-    const { soft = true, replaceOutdated = false } = options;
+    const { soft = true, replaceOutdated = false, onProgress } = options;
     return reconcileFleet(desired, { soft, ...(replaceOutdated ? { replaceOutdated: this.cloud.fingerprint } : {}) }, {
       observe: () => this.observe(),
       rules: () => this.rules(),
       apply: (deletions, retryBusy) => this.apply(deletions, retryBusy),
-      create: (num) => this.createRunnersWithReport(num),
+      create: (num) => this.createRunnersWithReport(num, { onProgress }),
       metrics: this.deps.metrics,
       logger: this.deps.logger,
       flavor: this.managerName,

@@ -1,10 +1,12 @@
 /**
  * The simulated GitHub half of the sandbox: routes for the HTTP service, the hooks the OpenStack
  * half calls, fault formatting, and test/CLI controls (tokens, jobs, snapshots). It shares no code
- * with src/github: it serves the API real GitHub serves.
+ * with src/github: it serves the API real GitHub serves, plus the sandbox's own `/_sandbox/`
+ * control routes (queuing jobs over HTTP).
  */
 import type { CloudSideHooks, FaultSpec, GitHubSideHooks } from "./bridge.js";
 import { appPublicKey, generateAppPrivateKey, randomToken } from "./github-auth.js";
+import { controlRoutes } from "./github-control-routes.js";
 import type { SideContext } from "./github-guard.js";
 import { githubError } from "./github-http.js";
 import { jobAndAppRoutes } from "./github-job-routes.js";
@@ -53,7 +55,7 @@ export interface GitHubSide {
   addToken(token: string, opts?: { permissions?: "admin" | "read" }): void;
   /** Makes a token answer 401 Bad credentials from now on. */
   revokeToken(token: string): void;
-  /** Queues a workflow job; the scheduler assigns it at the next tick(). */
+  /** Queues a workflow job; the scheduler assigns it at the next tick() (over HTTP: POST /_sandbox/jobs). */
   enqueueJob(job: JobSpec): SandboxJob;
   /** Every job, queued, running or completed. */
   jobs(): SandboxJob[];
@@ -71,7 +73,7 @@ export function createGitHubSide(options: GitHubSideOptions): GitHubSide {
   const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
   return {
-    routes: [...runnerRoutes(ctx), ...jobAndAppRoutes(ctx)],
+    routes: [...runnerRoutes(ctx), ...jobAndAppRoutes(ctx), ...controlRoutes(ctx)],
     hooks: {
       runnerStarted: (vmId, jitConfig) => world.runnerStarted(vmId, jitConfig),
       vmGone: (vmId) => world.vmGone(vmId),

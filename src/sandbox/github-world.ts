@@ -97,7 +97,8 @@ export class GitHubWorld {
       id: this.state.counters.jobId++,
       runId: this.state.counters.runId++,
       repository: spec.repository,
-      labels: spec.labels ?? [...DEFAULT_JOB_LABELS],
+      // A copy: callers may queue several jobs from one spec (POST /_sandbox/jobs with count).
+      labels: [...(spec.labels ?? DEFAULT_JOB_LABELS)],
       durationMs: spec.durationMs ?? 1000,
       plannedConclusion: spec.conclusion ?? "success",
       workflow: spec.workflow ?? "CI",

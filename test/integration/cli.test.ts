@@ -3,21 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../../src/cli/io.js";
-import { runCli } from "../../src/cli/run.js";
 import { sandboxFleetInput } from "../../src/cli/sandbox-files.js";
 import { type Sandbox, type SandboxOptions, startSandbox } from "../../src/sandbox/index.js";
+import { type CliRun as Run, runCliIn } from "../support/cli.js";
 import { waitFor } from "../support/wait.js";
 
 // The CLI's commands run in-process (runCli with captured streams) against a sandbox over HTTP.
 
 const FAST: SandboxOptions = { bootDelayMs: 30, shutdownDelayMs: 20, deleteDelayMs: 20, github: { onlineDelayMs: 20 } };
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let sandbox: Sandbox;
 let dir: string;
@@ -36,21 +29,7 @@ afterAll(async () => {
 afterEach(() => sandbox.clearFaults());
 
 /** Runs one command line in `dir`; `signal` stands in for Ctrl-C. */
-async function cli(argv: string[], signal = new AbortController().signal): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    stderrIsTTY: false,
-    env: {},
-    cwd: dir,
-    signal,
-    runtime: { timeoutMs: 5000, retryAfterBaseMs: 5 },
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], signal?: AbortSignal): Promise<Run> => runCliIn(dir, argv, signal ? { signal } : {});
 
 /**
  * Writes a fleet file for a fleet of its own: its prefix is also a label, so a test's jobs
@@ -239,7 +218,7 @@ describe("runner-fleet errors and exit codes", () => {
 });
 
 describe("runner-fleet sandbox and demo", () => {
-  it("serves a sandbox, writes a fleet file status can use, and stops on a signal", async () => {
+  it("serves a sandbox, writes a fleet file status and job can use, and stops on a signal", async () => {
     const stop = new AbortController();
     const running = cli(["sandbox", "--dir", "sbx", "--boot-delay-ms", "30"], stop.signal);
     let exited: Run | undefined;
@@ -248,10 +227,15 @@ describe("runner-fleet sandbox and demo", () => {
       if (exited) throw new Error(`the sandbox exited early: ${exited.stderr}`);
       return (await cli(["status", "--config", "sbx/fleet.yaml"])).code === 0;
     });
+    // What the banner suggests works against this sandbox, from outside its process.
+    const job = await cli(["job", "--config", "sbx/fleet.yaml", "--count", "2", "--json"]);
+    expect(job.code).toBe(0);
+    expect(JSON.parse(job.stdout).jobs).toEqual([expect.objectContaining({ status: "queued" }), expect.objectContaining({ status: "queued" })]);
     stop.abort();
     const run = await running;
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("runner-fleet status --config sbx/fleet.yaml");
+    expect(run.stdout).toContain("runner-fleet job --config sbx/fleet.yaml --count 2");
     expect(run.stdout).toMatch(/GitHub token {4}ghp_/);
   });
 

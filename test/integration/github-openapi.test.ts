@@ -4,7 +4,7 @@ import { FaultInjector } from "../../src/sandbox/faults.js";
 import { createGitHubSide, type GitHubSide } from "../../src/sandbox/github-side.js";
 import { startHttpService, type HttpService } from "../../src/sandbox/http.js";
 import { RequestLog } from "../../src/sandbox/request-log.js";
-import { documentedOperations, validateGitHubResponse } from "../support/github-openapi/validate.js";
+import { documentedOperations, isSandboxControlRoute, validateGitHubResponse } from "../support/github-openapi/validate.js";
 
 // The GitHub side alone behind the shared HTTP plumbing, answering plain fetch over loopback.
 let t = Date.now();
@@ -144,5 +144,14 @@ describe("GitHub side over HTTP", () => {
     expect(() => validateGitHubResponse(entry)).toThrow(/\/runners\/0\/id must be integer/);
     expect(() => validateGitHubResponse(entry)).toThrow(/\/runners\/0\/labels\/0\/type must be equal to one of the allowed values/);
     expect(() => validateGitHubResponse({ ...entry, status: 201 })).toThrow(/status not documented/);
+  });
+
+  it("leaves the sandbox's own /_sandbox/ routes out of the check, and only those", async () => {
+    expect((await gh("POST", "/_sandbox/jobs", { body: { repository: "acme/app" } })).status).toBe(201);
+    const control = log.entries("github").filter(isSandboxControlRoute);
+    expect(control.map((e) => `${e.method} ${e.route} ${e.status}`)).toEqual(["POST /_sandbox/jobs 201"]);
+    expect(() => control.forEach(validateGitHubResponse)).not.toThrow();
+    const lookalike = { service: "github" as const, method: "POST", path: "/repos/acme/app/_sandbox/jobs", route: "/repos/acme/app/_sandbox/jobs", status: 201 };
+    expect(() => validateGitHubResponse(lookalike)).toThrow(/route not in the OpenAPI subset/);
   });
 });

@@ -25,19 +25,10 @@ export interface OpenedFleet extends FleetManager {
   progress: Progress;
 }
 
-/** Messages of the manager that mark one runner done (they tick the progress count). */
-const RUNNER_DONE = new Set(["created runner", "could not create runner"]);
-
 /** A progress line plus a logger printing through it (warnings always, the rest with `--verbose`). */
 export function reporting(io: CliIo, flags: OutputFlags): { progress: Progress; logger: Logger } {
   const progress = new Progress(io);
-  const logger = createHumanLogger({
-    print: (line) => progress.print(line),
-    verbose: flags.verbose ?? false,
-    onEvent: (_level, message) => {
-      if (RUNNER_DONE.has(message)) progress.tick();
-    },
-  });
+  const logger = createHumanLogger({ print: (line) => progress.print(line), verbose: flags.verbose ?? false });
   return { progress, logger };
 }
 

@@ -21,7 +21,8 @@ export function createCommand(io: CliIo) {
       if (fleet.spec.maxRunners !== undefined) assertWithinMax(fleet, (await fleet.manager.getRunners()).length + count, "--count");
       const start = Date.now();
       fleet.progress.start("creating runners", count);
-      const report = await fleet.manager.createRunnersWithReport(count).finally(() => fleet.progress.stop());
+      const onProgress = fleet.progress.counter();
+      const report = await fleet.manager.createRunnersWithReport(count, { onProgress }).finally(() => fleet.progress.stop());
       const failed = report.failures.length > 0 ? ExitCode.Failed : ExitCode.Ok;
       if (args.json) {
         printJson(io.stdout, createReportJson(report));

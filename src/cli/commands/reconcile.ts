@@ -39,8 +39,10 @@ export function reconcileCommand(io: CliIo) {
 
 async function once(fleet: OpenedFleet, io: CliIo, desired: number, json: boolean): Promise<ExitCode> {
   const start = Date.now();
-  fleet.progress.start(`reconciling to ${desired} runners`);
-  const report = await fleet.manager.reconcile(desired).finally(() => fleet.progress.stop());
+  const label = `reconciling to ${desired} runners`;
+  fleet.progress.start(label);
+  const onProgress = fleet.progress.counter(`${label}: creating`);
+  const report = await fleet.manager.reconcile(desired, { onProgress }).finally(() => fleet.progress.stop());
   if (json) printJson(io.stdout, reconcileReportJson(report));
   else println(io.stdout, reconcileLine(report, Date.now() - start));
   return outcome(report);
@@ -62,9 +64,10 @@ async function loop(fleet: OpenedFleet, io: CliIo, o: LoopOptions): Promise<Exit
   try {
     for (let cycle = 1; cycle <= o.cycles && !io.signal.aborted; cycle++) {
       const start = Date.now();
-      fleet.progress.start(`cycle ${cycle}: reconciling to ${o.desired} runners`);
+      const label = `cycle ${cycle}: reconciling to ${o.desired} runners`;
+      fleet.progress.start(label);
       try {
-        const report = await fleet.manager.reconcile(o.desired);
+        const report = await fleet.manager.reconcile(o.desired, { onProgress: fleet.progress.counter(`${label}: creating`) });
         fleet.progress.stop();
         last = outcome(report);
         if (o.json) printJsonLine(io.stdout, { cycle, at: new Date(start), ok: true, ...reconcileReportJson(report) });

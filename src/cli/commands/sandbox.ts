@@ -1,7 +1,7 @@
 /**
  * `runner-fleet sandbox`: the simulated GitHub and OpenStack on loopback, until stopped, plus a
- * clouds.yaml and a fleet file that point at them. The sandbox has no HTTP endpoint for queuing
- * jobs, so jobs are queued in-process only (`runner-fleet demo` does).
+ * clouds.yaml and a fleet file that point at them. Jobs are queued from another terminal with
+ * `runner-fleet job --config <fleet> --count 2` (the sandbox's `POST /_sandbox/jobs`).
  */
 import { resolve } from "node:path";
 import { defineCommand } from "citty";
@@ -80,8 +80,8 @@ function banner(sandbox: Sandbox, clouds: string, fleet: string): string[] {
     `  runner-fleet status --config ${fleet}`,
     `  runner-fleet reconcile --config ${fleet}`,
     `  runner-fleet reconcile --config ${fleet} --every 10s`,
+    `  runner-fleet job --config ${fleet} --count 2`,
     `  runner-fleet flush --config ${fleet}`,
-    "jobs: this sandbox has no endpoint for queuing them; `runner-fleet demo` shows jobs end to end",
     "press Ctrl-C to stop",
   ];
 }

@@ -19,13 +19,6 @@ describe("createHumanLogger", () => {
     logger.info("i");
     expect(lines).toEqual(["debug: d", "info: i"]);
   });
-
-  it("shows every event to onEvent, printed or not", () => {
-    const seen: string[] = [];
-    const logger = createHumanLogger({ print: () => {}, onEvent: (level, message) => seen.push(`${level} ${message}`) });
-    logger.info("created runner");
-    expect(seen).toEqual(["info created runner"]);
-  });
 });
 
 describe("formatLogLine", () => {

@@ -21,7 +21,7 @@ describe("runCli", () => {
   it("lists every command on stdout and exits 0 with --help", async () => {
     const run = await cli(["--help"]);
     expect(run.code).toBe(0);
-    for (const name of ["status", "create", "delete", "flush", "cleanup", "reconcile", "sandbox", "demo"]) expect(run.stdout).toContain(name);
+    for (const name of ["status", "create", "delete", "flush", "cleanup", "reconcile", "sandbox", "job", "demo"]) expect(run.stdout).toContain(name);
     expect(run.stdout).not.toContain("\x1b[");
   });
 
@@ -50,6 +50,9 @@ describe("runCli", () => {
     ["a bad flush mode", ["flush", "--mode", "all"], "error: Invalid value for argument: --mode (all)"],
     ["a bad interval", ["reconcile", "--every", "5"], "error: --every: '5' is not a duration"],
     ["a missing fleet file", ["status"], "error: --config: fleet file fleet.yaml not found"],
+    ["too many jobs", ["job", "--count", "101"], "error: --count: at most 100 jobs at a time, got 101"],
+    ["a job duration without a unit", ["job", "--duration", "30"], "error: --duration: '30' is not a duration"],
+    ["a bad job conclusion", ["job", "--conclusion", "maybe"], "error: Invalid value for argument: --conclusion (maybe)"],
   ])("exits 2 with one clear line on %s", async (_name, argv, message) => {
     const run = await cli(argv);
     expect(run.code).toBe(2);

@@ -119,6 +119,26 @@ describe("RunnerManager.reconcile", () => {
     expect(f.metrics.events.map((e) => e.event)).toEqual(["reconciliation"]);
   });
 
+  it("reports progress of the runners it creates, and nothing when it creates none", async () => {
+    const f = fleet();
+    f.add();
+    const seen: string[] = [];
+    await f.manager.reconcile(3, { onProgress: (done, total) => seen.push(`${done}/${total}`) });
+    await f.manager.reconcile(3, { onProgress: (done, total) => seen.push(`again ${done}/${total}`) });
+    expect(seen).toEqual(["1/2", "2/2"]);
+  });
+
+  it("creates the runners even when the progress callback throws", async () => {
+    const f = fleet();
+    const report = await f.manager.reconcile(2, {
+      onProgress: () => {
+        throw new Error("terminal gone");
+      },
+    });
+    expect(report.created).toHaveLength(2);
+    expect(report.createFailures).toEqual([]);
+  });
+
   it("makes one cloud list and one GitHub list when nothing changes", async () => {
     const f = fleet();
     f.add();

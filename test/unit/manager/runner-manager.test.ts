@@ -270,6 +270,22 @@ describe("RunnerManager.createRunners", () => {
     expect(f.runnerNames()).toEqual([]);
   });
 
+  it("reports progress after each runner, created or failed", async () => {
+    const f = fleet("ci", { createConcurrency: 1 });
+    let n = 0;
+    const create = f.cloud.createInstance.bind(f.cloud);
+    f.cloud.createInstance = async (request) => {
+      if (n++ === 1) throw new Error("no valid host");
+      return create(request);
+    };
+    const seen: string[] = [];
+    const report = await f.manager.createRunnersWithReport(3, {
+      onProgress: (done, total) => seen.push(`${done}/${total} with ${f.cloud.vms.size} VMs`),
+    });
+    expect(seen).toEqual(["1/3 with 1 VMs", "2/3 with 1 VMs", "3/3 with 2 VMs"]);
+    expect(report.failures).toHaveLength(1);
+  });
+
   it("does not let a concurrent cleanup take a runner being created for dangling", async () => {
     const f = fleet();
     let cleanupDuringCreate: Promise<unknown> | undefined;

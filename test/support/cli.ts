@@ -1,0 +1,34 @@
+/** Runs the CLI in-process with captured streams, for the CLI's integration tests. */
+import type { CliIo } from "../../src/cli/io.js";
+import { runCli } from "../../src/cli/run.js";
+
+/** What one command line did. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options of `runCliIn`: `signal` stands in for Ctrl-C; `runtime` overrides the transports. */
+export interface CliRunOptions {
+  signal?: AbortSignal;
+  runtime?: CliIo["runtime"];
+}
+
+/** Runs one command line with `dir` as the working directory (stderr is not a terminal). */
+export async function runCliIn(dir: string, argv: string[], options: CliRunOptions = {}): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    stderrIsTTY: false,
+    env: {},
+    cwd: dir,
+    signal: options.signal ?? new AbortController().signal,
+    // Short timeouts and retry waits: the sandbox answers in milliseconds.
+    runtime: { timeoutMs: 5000, retryAfterBaseMs: 5, ...options.runtime },
+  };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
