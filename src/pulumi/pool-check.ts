@@ -20,15 +20,26 @@ export function unknownPaths(value: unknown, path = ""): string[] {
   return Object.entries(value).flatMap(([k, v]) => unknownPaths(v, path ? `${path}.${k}` : k));
 }
 
-/** Validates the pool's inputs; returns them with their fingerprint, plus the failures. */
-export async function checkPool(news: PoolInputs): Promise<pulumi.dynamic.CheckResult<PoolInputs>> {
+/** What name resolution depends on: unchanged, the names were already resolved by an earlier check. */
+function resolutionKey(inputs: Partial<PoolInputs>): string {
+  const { image, flavor, network, securityGroups, openstack, credentials } = inputs;
+  return JSON.stringify([image, flavor, network, securityGroups, openstack, credentials?.cloudsYaml]);
+}
+
+/**
+ * Validates the pool's inputs; returns them with their fingerprint, plus the failures. Names are
+ * resolved against the cloud only when they changed, so previewing an unchanged fleet makes no
+ * API call.
+ */
+export async function checkPool(olds: Partial<PoolInputs>, news: PoolInputs): Promise<pulumi.dynamic.CheckResult<PoolInputs>> {
   const unknown = unknownPaths(news);
   const relevant = (p: Problem) => !unknown.some((u) => p.path === u || p.path.startsWith(`${u}.`) || u.startsWith(`${p.path}.`));
   const problems: Problem[] = [];
   try {
     const spec = validateSpec(specOf(news), process.env);
     const inputs = { ...news, fingerprint: fingerprintOf(spec) };
-    if (unknown.length === 0) problems.push(...(await resolveNames(inputs)));
+    const resolved = olds.image !== undefined && resolutionKey(olds) === resolutionKey(news);
+    if (unknown.length === 0 && !resolved) problems.push(...(await resolveNames(inputs)));
     return { inputs, failures: problems.map(toFailure) };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

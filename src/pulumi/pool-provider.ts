@@ -13,8 +13,8 @@ import { managerFor, observeFleet, stderrLogger } from "./provider-runtime.js";
 
 /** check / diff / create / read / update / delete of one fleet. */
 export const poolProvider: pulumi.dynamic.ResourceProvider<PoolInputs, PoolOutputs> = {
-  async check(_olds, news) {
-    return checkPool(news);
+  async check(olds, news) {
+    return checkPool(olds, news);
   },
 
   async diff(_id, olds, news) {

@@ -75,6 +75,17 @@ describe("the runner pool provider", () => {
     expect(s.servers()).toEqual([]);
   });
 
+  it("resolves names only when they changed, so checking an unchanged pool makes no API call", async () => {
+    const s = await sandbox();
+    const inputs = inputsFor(s);
+    const first = await poolProvider.check!({} as PoolInputs, inputs);
+    s.resetRequests();
+    await poolProvider.check!(first.inputs as PoolInputs, inputs);
+    expect(s.requests()).toEqual([]);
+    await poolProvider.check!(first.inputs as PoolInputs, { ...inputs, flavor: "m1.large" });
+    expect(s.requests("compute").length).toBeGreaterThan(0);
+  });
+
   it("skips values Pulumi does not know yet during preview", async () => {
     const s = await sandbox();
     const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
