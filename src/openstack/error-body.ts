@@ -28,7 +28,8 @@ export function parseErrorBody(text: string): ParsedErrorBody {
     if (isRawMap(keystone) && (typeof keystone.message === "string" || typeof keystone.title === "string")) {
       return { message: shorten(String(keystone.message ?? keystone.title)) };
     }
-    if (typeof json.message === "string") return { message: shorten(json.message) };
+    // webob's JSON errors (Glance, for a client accepting JSON) keep the HTML line breaks of its page.
+    if (typeof json.message === "string") return { message: shorten(plainText(json.message)) };
     for (const [fault, value] of Object.entries(json)) {
       if (isRawMap(value) && typeof value.message === "string") return withFault(value.message, fault);
     }

@@ -121,8 +121,9 @@ async function attemptOnce(req: HttpRequest, doFetch: FetchLike, timeoutMs: numb
     throw new CloudAuthError(`${message}; check the cloud's credentials (clouds.yaml auth or OS_* variables)`, 401, opts);
   }
   // Nova says quota with 403 (413 before Pike); ports are counted as "Maximum number of ports
-  // exceeded"; Neutron answers its own OverQuota with 409.
-  const quota = /quota|maximum number of \w+ exceeded/i.test(detail);
+  // exceeded"; Neutron answers its own OverQuota with 409. Not just "quota": a policy refusal of
+  // os-quota-sets is a 403 naming it too (seen against a real Nova).
+  const quota = /quota exceeded|maximum number of \w+ exceeded/i.test(detail);
   if (((response.status === 403 || response.status === 413) && quota) || parsed.fault === "OverQuota") {
     throw new QuotaError(`${message}; free some capacity or raise the project's quota`, response.status, opts);
   }

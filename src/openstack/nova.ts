@@ -90,11 +90,17 @@ export class Nova {
     return parseBody(z.object({ server: z.object({ id: z.string() }) }), response.body, "Nova POST /servers").server;
   }
 
-  /** Every server matching the name filter (a regex; see `fleetNameFilter`), all pages. */
-  async listServers(nameFilter?: string): Promise<NovaServer[]> {
+  /**
+   * Every server matching the name filter (a regex; see `fleetNameFilter`), all pages, each once.
+   * Nova lists servers that are still building ahead of all others (compute/api.py get_all), so
+   * while some build, a page after a marker can repeat one (dropped here) or miss one (seen on a
+   * real Zed): pages are exact only for settled servers; one page holds 1000.
+   */
+  async listServers(nameFilter?: string, pageSize: number = PAGE_SIZE): Promise<NovaServer[]> {
     const servers: NovaServer[] = [];
     const seen = new Set<string>();
-    let query: Record<string, string | number | undefined> | undefined = { name: nameFilter, limit: PAGE_SIZE };
+    const base = { name: nameFilter, limit: pageSize };
+    let query: Record<string, string | number | undefined> | undefined = base;
     while (query) {
       const response = await this.call("GET", "/servers/detail", { query });
       const page = parseBody(z.object({ servers: z.array(serverSchema), servers_links: linksSchema }), response.body, "Nova GET /servers/detail");
@@ -104,7 +110,7 @@ export class Nova {
       // Stop on a page that brings nothing new, so a misbehaving `next` link cannot loop forever.
       const next = fresh.length > 0 ? nextQuery(page.servers_links?.find((l) => l.rel === "next")?.href) : undefined;
       // Keep our filter even if a proxy rewrote the link without it.
-      query = next && { name: nameFilter, limit: PAGE_SIZE, ...next };
+      query = next && { ...base, ...next };
     }
     return servers;
   }

@@ -44,6 +44,19 @@ export function novaError(status: number, message: string, headers?: Record<stri
   return { status, body: { [name]: fault }, headers: { ...headers } };
 }
 
+/**
+ * A value as Nova's validation messages print it: Python's str() at the top (strings bare),
+ * repr() inside containers ({'a': 'b'}, True, None).
+ */
+export function pyStr(value: unknown, nested = false): string {
+  if (typeof value === "string") return nested ? `'${value}'` : value;
+  if (value === null || value === undefined) return "None";
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (Array.isArray(value)) return `[${value.map((v) => pyStr(v, true)).join(", ")}]`;
+  if (typeof value === "object") return `{${Object.entries(value).map(([k, v]) => `'${k}': ${pyStr(v, true)}`).join(", ")}}`;
+  return String(value);
+}
+
 /** Keystone's (and keystonemiddleware's) `{"error": {code, title, message}}` body. */
 export function keystoneError(status: number, message: string): SandboxResponse {
   return { status, body: { error: { code: status, title: titleOf(status), message } } };
@@ -54,9 +67,17 @@ export function neutronError(status: number, type: string, message: string): San
   return { status, body: { NeutronError: { type, message, detail: "" } } };
 }
 
-/** Glance answers errors from webob as small HTML pages, not JSON. */
-export function glanceError(status: number, message: string): SandboxResponse {
+/**
+ * Glance answers errors from webob: JSON `{message, code, title}` to a client that accepts
+ * application/json (and not text/html), else a small HTML page (both seen on Zed).
+ */
+export function glanceError(status: number, message: string, accept?: string | string[]): SandboxResponse {
   const title = `${status} ${titleOf(status)}`;
+  const wanted = String(accept ?? "");
+  if (wanted.includes("application/json") && !wanted.includes("text/html")) {
+    const body = { message: `${message}<br /><br />\n\n\n`, code: title, title: titleOf(status) };
+    return { status, body, headers: { "content-type": "application/json" } };
+  }
   return {
     status,
     body: `<html>\n <head>\n  <title>${title}</title>\n </head>\n <body>\n  <h1>${title}</h1>\n  ${message}<br /><br />\n\n\n\n </body>\n</html>`,

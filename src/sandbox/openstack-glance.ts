@@ -27,7 +27,7 @@ export function glanceRoutes(world: CloudWorld, baseUrl: () => string): Route[] 
       pattern: "/image/v2/images/{id}",
       handle: authed((req) => {
         const image = IMAGES.find((i) => i.id === req.params["id"]);
-        return image === undefined ? glanceError(404, `No image found with ID ${req.params["id"] ?? ""}`) : { status: 200, body: imageView(image) };
+        return image === undefined ? glanceError(404, `No image found with ID ${req.params["id"] ?? ""}`, req.headers.accept) : { status: 200, body: imageView(image) };
       }),
     },
   ];
@@ -38,9 +38,10 @@ export function glanceRoutes(world: CloudWorld, baseUrl: () => string): Route[] 
 function listImages(req: SandboxRequest): SandboxResponse {
   const q = req.query;
   const status = q.get("status");
-  if (status !== null && !STATUSES.has(status)) return glanceError(400, `Invalid status value: ${status}`);
+  const accept = req.headers.accept;
+  if (status !== null && !STATUSES.has(status)) return glanceError(400, `Invalid status value: ${status}`, accept);
   const limitText = q.get("limit");
-  if (limitText !== null && !/^\d+$/.test(limitText)) return glanceError(400, "limit param must be an integer");
+  if (limitText !== null && !/^\d+$/.test(limitText)) return glanceError(400, "limit param must be an integer", accept);
   const limit = Math.min(MAX_LIMIT, limitText === null ? DEFAULT_LIMIT : Number(limitText));
   const name = q.get("name");
   const matching = IMAGES.filter((i) => (name === null || i.name === name) && (status === null || i.status === status));
@@ -48,7 +49,7 @@ function listImages(req: SandboxRequest): SandboxResponse {
   const marker = q.get("marker");
   if (marker !== null) {
     const at = IMAGES.findIndex((i) => i.id === marker);
-    if (at < 0) return glanceError(400, `Invalid marker. Image ${marker} could not be found.`);
+    if (at < 0) return glanceError(400, `No image found with ID ${marker}`, accept);
     start = matching.findIndex((i) => IMAGES.indexOf(i) > at);
     if (start < 0) start = matching.length;
   }

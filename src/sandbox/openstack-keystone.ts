@@ -35,6 +35,11 @@ export function catalog(baseUrl: string): unknown[] {
   }));
 }
 
+/** True for a token of the seeded admin user (Nova's `rule:admin_api`). */
+export function isAdmin(token: TokenRecord): boolean {
+  return token.userId === IDENTITY.admin.id;
+}
+
 /** The valid, unexpired, project-scoped token a request carries, if any. */
 export function authenticate(world: CloudWorld, req: SandboxRequest): TokenRecord | undefined {
   const id = req.headers["x-auth-token"];
@@ -61,7 +66,7 @@ export function keystoneRoutes(options: KeystoneOptions): Route[] {
     const t = world.now();
     const token: TokenRecord = {
       id: `gAAAAAB${randomBytes(90).toString("base64url")}`,
-      userId: IDENTITY.user.id,
+      userId: outcome.userId,
       projectId: outcome.scoped ? IDENTITY.project.id : null,
       methods: [outcome.method],
       issuedAt: t,
@@ -80,7 +85,7 @@ export function keystoneRoutes(options: KeystoneOptions): Route[] {
   const tokenBody = (token: TokenRecord, withCatalog: boolean): unknown => ({
     token: {
       methods: token.methods,
-      user: { id: IDENTITY.user.id, name: IDENTITY.user.name, domain: IDENTITY.domain, password_expires_at: null },
+      user: { id: userOf(token).id, name: userOf(token).name, domain: IDENTITY.domain, password_expires_at: null },
       audit_ids: [randomBytes(16).toString("base64url").slice(0, 22)],
       expires_at: keystoneTime(token.expiresAt),
       issued_at: keystoneTime(token.issuedAt),
@@ -89,7 +94,7 @@ export function keystoneRoutes(options: KeystoneOptions): Route[] {
         : {
             project: { id: IDENTITY.project.id, name: IDENTITY.project.name, domain: IDENTITY.domain },
             is_domain: false,
-            roles: IDENTITY.roles,
+            roles: isAdmin(token) ? IDENTITY.adminRoles : IDENTITY.roles,
             ...(withCatalog ? { catalog: catalog(baseUrl()) } : {}),
           }),
       ...(token.methods.includes("application_credential")
@@ -126,7 +131,11 @@ export function keystoneRoutes(options: KeystoneOptions): Route[] {
 
 // --- internal ---
 
-type AuthOutcome = { method: string; scoped: boolean } | { error: SandboxResponse };
+type AuthOutcome = { method: string; scoped: boolean; userId: string } | { error: SandboxResponse };
+
+function userOf(token: TokenRecord): { id: string; name: string } {
+  return isAdmin(token) ? IDENTITY.admin : IDENTITY.user;
+}
 
 const DENIED = { error: unauthorized() };
 
@@ -145,14 +154,15 @@ function checkAuth(body: unknown): AuthOutcome {
     const byId = field(cred, "id") === IDENTITY.appCredential.id;
     const byName = field(cred, "name") === IDENTITY.appCredential.name && isOurs(field(cred, "user"), IDENTITY.user);
     if ((!byId && !byName) || field(cred, "secret") !== IDENTITY.appCredential.secret) return DENIED;
-    return { method: "application_credential", scoped: true };
+    return { method: "application_credential", scoped: true, userId: IDENTITY.user.id };
   }
   if (!methods.includes("password")) return DENIED;
   const user = field(field(identity, "password"), "user");
-  if (!isOurs(user, IDENTITY.user) || field(user, "password") !== IDENTITY.user.password) return DENIED;
-  if (scope === undefined) return { method: "password", scoped: false };
+  const known = [IDENTITY.user, IDENTITY.admin].find((u) => isOurs(user, u) && field(user, "password") === u.password);
+  if (known === undefined) return DENIED;
+  if (scope === undefined) return { method: "password", scoped: false, userId: known.id };
   if (!isOurs(field(scope, "project"), IDENTITY.project)) return DENIED;
-  return { method: "password", scoped: true };
+  return { method: "password", scoped: true, userId: known.id };
 }
 
 /** True when `ref` names `target` by id, or by name within the Default domain (by id or name). */

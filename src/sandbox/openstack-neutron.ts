@@ -45,7 +45,7 @@ function list(items: Record<string, unknown>[], key: string, req: SandboxRequest
   const sample = items[0] ?? {};
   // Zed validates filters (filter_validation = True): an unknown attribute is a 400.
   const unknown = filters.find((k) => !(k in sample));
-  if (unknown !== undefined) return neutronError(400, "HTTPBadRequest", `[${unknown}] is invalid attribute for filtering`);
+  if (unknown !== undefined) return neutronError(400, "HTTPBadRequest", `['${unknown}'] is invalid attribute for filtering`);
   const matching = items.filter((item) =>
     filters.every((k) => req.query.getAll(k).some((v) => String(item[k]).toLowerCase() === v.toLowerCase() || String(item[k]) === v)),
   );

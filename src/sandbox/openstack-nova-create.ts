@@ -1,5 +1,5 @@
 import type { SandboxResponse } from "./http.js";
-import { novaError } from "./openstack-errors.js";
+import { novaError, pyStr } from "./openstack-errors.js";
 import { FLAVORS, IMAGES, NETWORK, SECURITY_GROUP } from "./openstack-seed.js";
 import type { ServerInput } from "./openstack-world.js";
 import type { Microversion } from "./openstack-nova-views.js";
@@ -114,7 +114,7 @@ function checkNetworks(networks: unknown): string[] | SandboxResponse {
 }
 
 function invalid(field: string, value: unknown, problem: string): SandboxResponse {
-  return novaError(400, `Invalid input for field/attribute ${field}. Value: ${JSON.stringify(value) ?? "None"}. ${problem}`);
+  return novaError(400, `Invalid input for field/attribute ${field}. Value: ${pyStr(value)}. ${problem}`);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -1,8 +1,10 @@
 import type { SandboxRequest, SandboxResponse } from "./http.js";
 import { novaError } from "./openstack-errors.js";
+import { isAdmin } from "./openstack-keystone.js";
 import type { NovaContext } from "./openstack-nova.js";
+import { serverOrder } from "./openstack-nova-sort.js";
 import { novaLinks, serverView } from "./openstack-nova-views.js";
-import type { CloudWorld, ServerRecord } from "./openstack-world.js";
+import type { CloudWorld } from "./openstack-world.js";
 
 /** nova/conf/api.py `max_limit`. */
 const MAX_LIMIT = 1000;
@@ -24,13 +26,14 @@ const KNOWN_PARAMS = new Set([
   "display_description", "locked_by", "instance_type_id", "soft_deleted", "block_device_mapping", "auto_disk_config",
 ]);
 
-/** `GET /servers` and `/servers/detail`: Nova's filters, newest first, `limit`/`marker` pages with a next link. */
+/** `GET /servers` and `/servers/detail`: Nova's filters and order (newest first by default), `limit`/`marker` pages with a next link. */
 export function listServers(world: CloudWorld, req: SandboxRequest, ctx: NovaContext, detail: boolean): SandboxResponse {
   const q = req.query;
   if (ctx.mv >= 75) {
     const unknown = [...q.keys()].find((k) => !KNOWN_PARAMS.has(k));
     if (unknown !== undefined) {
-      return novaError(400, `Invalid input for query parameters ${unknown}. Value: ${q.get(unknown) ?? ""}. Additional properties are not allowed ('${unknown}' was unexpected)`);
+      // The query schema's patternProperties ('^_') make jsonschema word it so (seen on Zed).
+      return novaError(400, `'${unknown}' does not match any of the regexes: '^_'`);
     }
   }
   const limitText = q.get("limit");
@@ -56,7 +59,9 @@ export function listServers(world: CloudWorld, req: SandboxRequest, ctx: NovaCon
   const since = q.get("changes-since");
   const sinceMs = since === null ? undefined : Date.parse(since);
   if (sinceMs !== undefined && Number.isNaN(sinceMs)) return novaError(400, `Invalid input for query parameters changes-since. Value: ${since ?? ""}. '${since ?? ""}' is not a 'date-time'`);
-  const owned = [...world.servers.values()].filter((s) => s.projectId === ctx.token.projectId).sort(newestFirst);
+  const order = serverOrder(q.getAll("sort_key"), q.getAll("sort_dir"), isAdmin(ctx.token));
+  if (typeof order !== "function") return order;
+  const owned = [...world.servers.values()].filter((s) => s.projectId === ctx.token.projectId).sort(order);
   const matching = owned.filter(
     (s) =>
       (pattern === undefined || pattern.test(s.name)) &&
@@ -74,11 +79,11 @@ export function listServers(world: CloudWorld, req: SandboxRequest, ctx: NovaCon
   if (marker !== null) {
     const m = world.servers.get(marker);
     if (m === undefined) return novaError(400, `marker [${marker}] not found`);
-    start = matching.filter((s) => newestFirst(m, s) < 0);
+    start = matching.filter((s) => order(m, s) < 0);
   }
   const page = start.slice(0, limit);
   const body: Record<string, unknown> = {
-    servers: page.map((s) => (detail ? serverView(s, ctx.mv, ctx.base) : { id: s.id, name: s.name, links: novaLinks(ctx.base, "servers", s.id) })),
+    servers: page.map((s) => (detail ? serverView(s, ctx) : { id: s.id, name: s.name, links: novaLinks(ctx.base, "servers", s.id) })),
   };
   // Like Nova, a full page always gets a next link, even when nothing follows it.
   const last = page.at(-1);
@@ -91,11 +96,6 @@ export function listServers(world: CloudWorld, req: SandboxRequest, ctx: NovaCon
 }
 
 // --- internal ---
-
-/** Nova's default sort: created_at desc, then id desc. */
-function newestFirst(a: ServerRecord, b: ServerRecord): number {
-  return b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
-}
 
 function splitTags(value: string | null): string[] {
   return value === null || value === "" ? [] : value.split(",");

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import type { SandboxRequest, SandboxResponse } from "./http.js";
 import { novaError } from "./openstack-errors.js";
+import { isAdmin } from "./openstack-keystone.js";
+import type { NovaContext } from "./openstack-nova.js";
 import { FLAVORS, type SeedFlavor, isoMicros, isoSeconds } from "./openstack-seed.js";
 import type { ServerRecord } from "./openstack-world.js";
 
@@ -39,6 +41,13 @@ export function microversionHeaders(mv: Microversion): Record<string, string> {
 
 const VM_STATE = { BUILD: "building", ACTIVE: "active", ERROR: "error", SHUTOFF: "stopped" } as const;
 const POWER_STATE = { BUILD: 0, ACTIVE: 1, ERROR: 0, SHUTOFF: 4 } as const;
+/** The one simulated compute host. */
+const HOST = "compute-1";
+
+/** Nova's `vm_state` of a server (`OS-EXT-STS:vm_state`). */
+export function vmStateOf(s: ServerRecord): string {
+  return VM_STATE[s.status];
+}
 
 /** Self and bookmark links of a compute resource. */
 export function novaLinks(base: string, collection: string, id: string): unknown[] {
@@ -48,8 +57,11 @@ export function novaLinks(base: string, collection: string, id: string): unknown
   ];
 }
 
-/** A server as `GET /servers/{id}` shows it at microversion `mv` (api_samples servers/v2.9x). */
-export function serverView(s: ServerRecord, mv: Microversion, base: string): Record<string, unknown> {
+/** A server as `GET /servers/{id}` shows it to `ctx`'s token at its microversion (api_samples servers/v2.9x). */
+export function serverView(s: ServerRecord, ctx: NovaContext): Record<string, unknown> {
+  const { mv, base } = ctx;
+  // A server gets its host when scheduled; one that failed scheduling never has one.
+  const hosted = s.launchedAt !== null;
   const flavor = FLAVORS.find((f) => f.id === s.flavorId);
   const addresses: Record<string, unknown[]> = {};
   for (const p of s.ports) {
@@ -62,7 +74,7 @@ export function serverView(s: ServerRecord, mv: Microversion, base: string): Rec
     tenant_id: s.projectId,
     user_id: s.userId,
     metadata: { ...s.metadata },
-    hostId: s.status === "BUILD" || s.status === "ERROR" ? "" : createHash("sha224").update(`${s.projectId}compute-1`).digest("hex"),
+    hostId: hosted ? createHash("sha224").update(`${s.projectId}${HOST}`).digest("hex") : "",
     image: { id: s.imageId, links: [{ rel: "bookmark", href: `${base}/compute/images/${s.imageId}` }] },
     flavor:
       // 2.47 embeds the flavor instead of linking to it.
@@ -80,7 +92,8 @@ export function serverView(s: ServerRecord, mv: Microversion, base: string): Rec
     "OS-EXT-AZ:availability_zone": s.status === "BUILD" ? "" : "nova",
     config_drive: s.configDrive ? "True" : "",
     key_name: s.keyName,
-    "OS-SRV-USG:launched_at": s.launchedAt === null ? null : isoMicros(s.launchedAt),
+    // Nova's database keeps whole seconds (MySQL DATETIME), printed with six zero digits.
+    "OS-SRV-USG:launched_at": s.launchedAt === null ? null : isoMicros(Math.floor(s.launchedAt / 1000) * 1000),
     "OS-SRV-USG:terminated_at": null,
     "OS-EXT-STS:task_state": s.taskState,
     "OS-EXT-STS:vm_state": VM_STATE[s.status],
@@ -96,7 +109,37 @@ export function serverView(s: ServerRecord, mv: Microversion, base: string): Rec
   if (mv >= 63) view["trusted_image_certificates"] = null;
   if (mv >= 71) view["server_groups"] = [];
   if (mv >= 73) view["locked_reason"] = null;
+  // 2.90 shows the hostname to everyone (before, only admins saw it).
+  if (mv >= 90) view["OS-EXT-SRV-ATTR:hostname"] = hostnameOf(s.name);
+  if (isAdmin(ctx.token)) Object.assign(view, adminFields(s, mv, hosted));
   return view;
+}
+
+/** The `OS-EXT-SRV-ATTR:*` fields only admins see (extended_server_attributes policy). */
+function adminFields(s: ServerRecord, mv: Microversion, hosted: boolean): Record<string, unknown> {
+  const fields: Record<string, unknown> = {
+    "OS-EXT-SRV-ATTR:host": hosted ? HOST : null,
+    "OS-EXT-SRV-ATTR:hypervisor_hostname": hosted ? HOST : null,
+    "OS-EXT-SRV-ATTR:instance_name": `instance-${s.id.slice(0, 8)}`,
+  };
+  if (mv >= 3) {
+    Object.assign(fields, {
+      "OS-EXT-SRV-ATTR:reservation_id": `r-${s.id.slice(0, 8)}`,
+      "OS-EXT-SRV-ATTR:launch_index": 0,
+      "OS-EXT-SRV-ATTR:hostname": hostnameOf(s.name),
+      "OS-EXT-SRV-ATTR:kernel_id": "",
+      "OS-EXT-SRV-ATTR:ramdisk_id": "",
+      "OS-EXT-SRV-ATTR:root_device_name": hosted ? "/dev/vda" : null,
+      "OS-EXT-SRV-ATTR:user_data": s.userData,
+    });
+  }
+  if (mv >= 16) fields["host_status"] = hosted ? "UP" : "";
+  return fields;
+}
+
+/** nova.utils.sanitize_hostname, simplified: lower case, runs of other characters become one dash. */
+function hostnameOf(name: string): string {
+  return name.toLowerCase().replace(/[ _]/g, "-").replace(/[^a-z0-9.-]+/g, "").replace(/^[.-]+|[.-]+$/g, "").slice(0, 63) || "server";
 }
 
 /** A flavor as `GET /flavors/detail` shows it. */

@@ -2,8 +2,10 @@ import { randomBytes } from "node:crypto";
 import type { Route, SandboxRequest, SandboxResponse } from "./http.js";
 import { novaError, unauthorized } from "./openstack-errors.js";
 import { authenticate } from "./openstack-keystone.js";
+import { serverAction } from "./openstack-nova-actions.js";
 import { validateCreate } from "./openstack-nova-create.js";
 import { listServers } from "./openstack-nova-list.js";
+import { showQuota, updateQuota } from "./openstack-nova-quota.js";
 import { type Microversion, flavorView, microversionHeaders, novaLinks, requestedMicroversion, serverView } from "./openstack-nova-views.js";
 import { FLAVORS } from "./openstack-seed.js";
 import type { CloudWorld, TokenRecord } from "./openstack-world.js";
@@ -66,7 +68,7 @@ export function novaRoutes(options: NovaOptions): Route[] {
     route("GET", "/servers/{id}", (req, ctx) => {
       const s = world.servers.get(req.params["id"] ?? "");
       if (s === undefined) return novaError(404, `Instance ${req.params["id"] ?? ""} could not be found.`);
-      return { status: 200, body: { server: serverView(s, ctx.mv, ctx.base) } };
+      return { status: 200, body: { server: serverView(s, ctx) } };
     }),
     route("DELETE", "/servers/{id}", (req) => {
       const s = world.servers.get(req.params["id"] ?? "");
@@ -74,22 +76,9 @@ export function novaRoutes(options: NovaOptions): Route[] {
       world.deleteServer(s.id);
       return { status: 204 };
     }),
-    route("POST", "/servers/{id}/action", (req) => {
-      const s = world.servers.get(req.params["id"] ?? "");
-      if (s === undefined) return novaError(404, `Instance ${req.params["id"] ?? ""} could not be found.`);
-      const body = req.body;
-      if (typeof body !== "object" || body === null || Object.keys(body).length !== 1) {
-        return novaError(400, "Malformed request body");
-      }
-      const [action, args] = Object.entries(body)[0] ?? ["", undefined];
-      if (action !== "os-getConsoleOutput") return novaError(400, `There is no such action: ${action}`);
-      // During BUILD and in ERROR there is no console yet: 409 InstanceNotReady (observed on Zed).
-      if (s.status === "BUILD" || s.status === "ERROR") return novaError(409, `Instance ${s.id} is not ready`);
-      const length = consoleLength(args);
-      if (length === undefined) return novaError(400, "Invalid input for field/attribute length. Value must be an integer >= -1.");
-      const lines = length === null || length < 0 ? s.console : length === 0 ? [] : s.console.slice(-length);
-      return { status: 200, body: { output: lines.length === 0 ? "" : `${lines.join("\n")}\n` } };
-    }),
+    route("POST", "/servers/{id}/action", (req, ctx) => serverAction(world, req, ctx)),
+    route("GET", "/os-quota-sets/{project_id}", (req, ctx) => showQuota(world, req, ctx)),
+    route("PUT", "/os-quota-sets/{project_id}", (req, ctx) => updateQuota(world, req, ctx)),
     route("GET", "/flavors", (_req, ctx) => ({ status: 200, body: { flavors: FLAVORS.map((f) => flavorView(f, ctx.mv, ctx.base, false)) } })),
     route("GET", "/flavors/detail", (_req, ctx) => ({ status: 200, body: { flavors: FLAVORS.map((f) => flavorView(f, ctx.mv, ctx.base, true)) } })),
     route("GET", "/flavors/{id}", (req, ctx) => {
@@ -115,13 +104,4 @@ function versionDoc(base: string, max: Microversion): Record<string, unknown> {
     ],
     "media-types": [{ base: "application/json", type: "application/vnd.openstack.compute+json;version=2.1" }],
   };
-}
-
-/** `length` of os-getConsoleOutput: integer, digit string or null; undefined when invalid. */
-function consoleLength(args: unknown): number | null | undefined {
-  if (args === null || args === undefined || typeof args !== "object") return null;
-  const raw = (args as Record<string, unknown>)["length"];
-  if (raw === undefined || raw === null) return null;
-  const n = typeof raw === "number" ? raw : typeof raw === "string" && /^-?\d+$/.test(raw) ? Number(raw) : NaN;
-  return Number.isInteger(n) && n >= -1 ? n : undefined;
 }

@@ -7,13 +7,22 @@ export function stableId(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** The one domain, user and project of the simulated cloud, plus its application credential. */
+/**
+ * The one domain and project of the simulated cloud: its member user with an application
+ * credential, and an admin (for the contract tests' admin calls: os-resetState, os-quota-sets).
+ */
 export const IDENTITY = {
   domain: { id: "default", name: "Default" },
   user: { id: stableId("user").replaceAll("-", ""), name: "runner-fleet", password: "sandbox-password" },
+  admin: { id: stableId("admin").replaceAll("-", ""), name: "admin", password: "sandbox-admin-password" },
   project: { id: stableId("project").replaceAll("-", ""), name: "runners" },
   appCredential: { id: stableId("app-credential").replaceAll("-", ""), name: "runner-fleet", secret: "sandbox-app-secret" },
   roles: [
+    { id: stableId("role-member").replaceAll("-", ""), name: "member" },
+    { id: stableId("role-reader").replaceAll("-", ""), name: "reader" },
+  ],
+  adminRoles: [
+    { id: stableId("role-admin").replaceAll("-", ""), name: "admin" },
     { id: stableId("role-member").replaceAll("-", ""), name: "member" },
     { id: stableId("role-reader").replaceAll("-", ""), name: "reader" },
   ],
@@ -77,7 +86,10 @@ export function isoMicros(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000");
 }
 
-/** A clouds.yaml for the seeded user: cloud `sandbox` (password) and `sandbox-appcred` (application credential). */
+/**
+ * A clouds.yaml for the seeded users: cloud `sandbox` (password), `sandbox-appcred` (application
+ * credential) and, last, `sandbox-admin` (the admin user, same project).
+ */
 export function cloudsYaml(authUrl: string): string {
   const common = { region_name: "RegionOne", interface: "public", identity_api_version: 3 };
   return stringify({
@@ -96,6 +108,17 @@ export function cloudsYaml(authUrl: string): string {
       "sandbox-appcred": {
         auth_type: "v3applicationcredential",
         auth: { auth_url: authUrl, application_credential_id: IDENTITY.appCredential.id, application_credential_secret: IDENTITY.appCredential.secret },
+        ...common,
+      },
+      "sandbox-admin": {
+        auth: {
+          auth_url: authUrl,
+          username: IDENTITY.admin.name,
+          password: IDENTITY.admin.password,
+          project_name: IDENTITY.project.name,
+          user_domain_name: IDENTITY.domain.name,
+          project_domain_name: IDENTITY.domain.name,
+        },
         ...common,
       },
     },

@@ -98,8 +98,10 @@ export class CloudWorld {
         if (s.willFail) this.fail(s, t);
         else this.boot(s, t);
       }
-      if (s.status === "ACTIVE" && s.shutoffAt !== null && t >= s.shutoffAt) {
+      // ERROR too: os-stop may power off a server whose state an admin reset to error.
+      if ((s.status === "ACTIVE" || s.status === "ERROR") && s.shutoffAt !== null && t >= s.shutoffAt) {
         s.status = "SHUTOFF";
+        s.taskState = null;
         s.updatedAt = t;
         s.console.push(...poweroffLines());
         this.notifyGone(s);
@@ -119,6 +121,29 @@ export class CloudWorld {
         : marker("post-job", { timestamp, status: "abnormal", status_info: { code: exitCode } }),
     );
     s.shutoffAt = this.now() + this.options.shutdownDelayMs;
+  }
+
+  /** `os-stop`: the guest powers off (SHUTOFF) after the shutdown delay; its runner dies with it. */
+  stopServer(id: string): void {
+    const s = this.servers.get(id);
+    if (s === undefined || s.goneAt !== null) return;
+    s.taskState = "powering-off";
+    s.updatedAt = this.now();
+    s.shutoffAt = this.now() + this.options.shutdownDelayMs;
+  }
+
+  /** `os-start` of a SHUTOFF server: ACTIVE again at once, with no runner (its JIT config is spent). */
+  startServer(id: string): void {
+    const s = this.servers.get(id);
+    if (s === undefined || s.status !== "SHUTOFF") return;
+    Object.assign(s, { status: "ACTIVE", taskState: null, updatedAt: this.now(), shutoffAt: null });
+  }
+
+  /** Admin `os-resetState`: only the recorded state changes (the guest, if any, keeps running). */
+  resetState(id: string, state: "ACTIVE" | "ERROR"): void {
+    const s = this.servers.get(id);
+    if (s === undefined || s.goneAt !== null) return;
+    Object.assign(s, { status: state, taskState: null, updatedAt: this.now() });
   }
 
   /** Appends a line to a VM's serial console. */

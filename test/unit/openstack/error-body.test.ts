@@ -25,6 +25,11 @@ describe("parseErrorBody", () => {
     ],
     ["a Keystone error with only a title", `{"error": {"code": 500, "title": "Internal Server Error"}}`, { message: "Internal Server Error" }],
     ["a bare message", `{"message": "Bad things"}`, { message: "Bad things" }],
+    [
+      "Glance JSON (webob, for a client accepting JSON)",
+      `{"message": "No image found with ID abc<br /><br />\\n\\n\\n", "code": "404 Not Found", "title": "Not Found"}`,
+      { message: "No image found with ID abc" },
+    ],
     ["Glance plain text", "404 Not Found\n\nNo image found with ID abc\n\n   ", { message: "No image found with ID abc" }],
     [
       "Glance HTML",

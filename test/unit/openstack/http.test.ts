@@ -89,6 +89,7 @@ describe("request", () => {
     ["a 403 quota fault as QuotaError", 403, { forbidden: { code: 403, message: "Quota exceeded for instances: Requested 1, but already used 10 of 10 instances" } }, QuotaError],
     ["a 413 quota fault as QuotaError", 413, { overLimit: { code: 413, message: "Quota exceeded for cores" } }, QuotaError],
     ["a 403 port limit as QuotaError", 403, { forbidden: { code: 403, message: "Maximum number of ports exceeded" } }, QuotaError],
+    ["a 403 policy refusal of os-quota-sets as a plain CloudError", 403, { forbidden: { code: 403, message: "Policy doesn't allow os_compute_api:os-quota-sets:update to be performed." } }, CloudError],
     ["a Neutron OverQuota as QuotaError", 409, { NeutronError: { type: "OverQuota", message: "Quota exceeded for resources: ['port'].", detail: "" } }, QuotaError],
     ["a 403 policy refusal as a plain CloudError", 403, { forbidden: { code: 403, message: "Policy doesn't allow os_compute_api:os-hypervisors:list-detail" } }, CloudError],
     ["a 409 Neutron conflict as a plain CloudError", 409, { NeutronError: { type: "SecurityGroupInUse", message: "in use", detail: "" } }, CloudError],
