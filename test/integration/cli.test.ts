@@ -239,8 +239,8 @@ describe("runner-fleet sandbox and demo", () => {
     expect(run.stdout).toMatch(/GitHub token {4}ghp_/);
   });
 
-  it("runs the demo to completion", async () => {
-    const run = await cli(["demo", "--boot-delay-ms", "50", "--job-duration-ms", "300", "--timeout", "20s"]);
+  it("runs the manager-only demo to completion", async () => {
+    const run = await cli(["demo", "--manager-only", "--boot-delay-ms", "50", "--job-duration-ms", "300", "--timeout", "20s"]);
     expect(run.stderr).not.toMatch(/^(warn|error)/m);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("[11/11] closing the sandbox");

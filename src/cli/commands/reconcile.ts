@@ -1,7 +1,8 @@
 /**
  * `runner-fleet reconcile`: bring the fleet to its desired count, once or `--every` interval.
  * Unlike upstream's loop, which dies on the first error, a failed cycle is reported and the loop
- * goes on: a GitHub outage must not leave the fleet unreplenished once GitHub is back.
+ * goes on: a GitHub outage must not leave the fleet unreplenished once GitHub is back. With
+ * `--stack`, each cycle is a Pulumi refresh + up of the stack's fleets instead (stack-reconcile.ts).
  */
 import { defineCommand } from "citty";
 import type { ReconcileReport } from "../../manager/reconcile.js";
@@ -10,6 +11,7 @@ import { ExitCode, exitCodeOf, formatError, UsageError } from "../errors.js";
 import { type CliIo, println, sleep } from "../io.js";
 import { printJson, printJsonLine } from "../output.js";
 import { isFailedOutcome, reconcileLine, reconcileReportJson } from "../report.js";
+import { stackArgs, stackTarget } from "../stack-flags.js";
 import { assertWithinMax, commonArgs, type OpenedFleet, openFleet } from "./_common.js";
 
 /** The `reconcile` command. */
@@ -21,11 +23,19 @@ export function reconcileCommand(io: CliIo) {
       count: { type: "string", description: "Desired runners (default: the fleet file's `runners`)", valueHint: "n" },
       every: { type: "string", description: "Repeat at this interval until interrupted, e.g. 30s, 5m", valueHint: "duration" },
       cycles: { type: "string", description: "Stop after this many cycles (with --every)", valueHint: "n" },
+      ...stackArgs,
     },
-    async run({ args }): Promise<ExitCode> {
+    async run({ args, rawArgs }): Promise<ExitCode> {
       const every = args.every === undefined ? undefined : parseDuration(args.every, "--every");
       const cycles = args.cycles === undefined ? (every === undefined ? 1 : Infinity) : parseCount(args.cycles, "--cycles", 1);
       if (every === undefined && cycles > 1) throw new UsageError([{ path: "--cycles", message: "repeating needs an interval: add --every, e.g. --every 5m" }]);
+      const target = stackTarget(args, rawArgs, io, "reconcile");
+      if (target) {
+        if (args.count !== undefined) throw new UsageError([{ path: "--count", message: "with --stack the desired count is the stack's (e.g. pulumi config set runners 5)" }]);
+        // Pulumi is loaded only here: the rest of the CLI works without it.
+        const { runStackReconcile } = await import("../stack-reconcile.js");
+        return runStackReconcile({ ...target, ...(every === undefined ? {} : { every }), cycles, json: args.json, verbose: args.verbose }, io);
+      }
       const fleet = await openFleet(args, io);
       const desired = args.count === undefined ? fleet.spec.runners : parseCount(args.count, "--count");
       assertWithinMax(fleet, desired, args.count === undefined ? "runners" : "--count");
