@@ -1,10 +1,12 @@
 /**
  * `npm run bench`: API calls, ratios and client CPU time of the manager against the sandbox
- * (in its own process, 20 ms latency per request). Numbers, not pass/fail: targets are printed
- * beside them.
+ * (in its own process, 20 ms latency per request), then `pulumi preview` of an unchanged fleet
+ * vs an empty stack with the real engine (bench/pulumi-preview.ts). Numbers, not pass/fail:
+ * targets are printed beside them.
  */
 import { createFleetManager } from "../src/fleet/create-runner-manager.js";
 import type { FleetSpecInput } from "../src/manager/spec.js";
+import { benchPulumiPreview } from "./pulumi-preview.js";
 import { startRemoteSandbox, type RemoteSandbox } from "./remote-sandbox.js";
 
 const LATENCY_MS = 20;
@@ -81,6 +83,8 @@ async function main(): Promise<void> {
   } finally {
     await sb.close();
   }
+  // Last: the real Pulumi engine (scripts/pulumi-engine.sh; built once per machine, then cached).
+  await benchPulumiPreview(row);
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
   console.log(`runner-fleet bench (sandbox in a separate process, ${LATENCY_MS} ms per API request)\n`);
   for (const r of rows) console.log(r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  "));

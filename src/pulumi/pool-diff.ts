@@ -14,12 +14,15 @@ export function diffPool(olds: PoolOutputs, news: PoolInputs): pulumi.dynamic.Di
   const replaces = REPLACE_ON.filter((path) => !same(get(olds, path), get(news, path)));
   const desired = news.maxRunners === undefined ? news.runners : Math.min(news.runners, news.maxRunners);
   const observed = olds.observed?.total ?? 0;
+  const stale = olds.stale ?? 0;
   const changed = [
     ...(desired !== observed ? ["runners"] : []),
+    // Consumed or broken VMs left over: the update's reconcile removes them.
+    ...(stale > 0 ? ["stale"] : []),
     ...(olds.fingerprint !== news.fingerprint ? ["configuration"] : []),
     ...otherChanges(olds, news),
   ];
-  const summary = describe(news.prefix, observed, desired, olds.fingerprint !== news.fingerprint, replaces);
+  const summary = describe(news.prefix, observed, desired, olds.fingerprint !== news.fingerprint, replaces, stale);
   return {
     changes: replaces.length > 0 || changed.length > 0,
     replaces: [...replaces],
@@ -34,11 +37,12 @@ function otherChanges(olds: PoolOutputs, news: PoolInputs): string[] {
   return keys.filter((k) => !same(olds[k], news[k]));
 }
 
-function describe(prefix: string, observed: number, desired: number, reconfigured: boolean, replaces: readonly string[]): string {
+function describe(prefix: string, observed: number, desired: number, reconfigured: boolean, replaces: readonly string[], stale: number): string {
   if (replaces.length > 0) return `${prefix}: replace the fleet (${replaces.join(", ")} changed)`;
   const delta = desired - observed;
   const count = delta === 0 ? `${desired} runners` : `${observed} → ${desired} runners (${delta > 0 ? "+" : ""}${delta})`;
-  return `${prefix}: ${count}${reconfigured ? ", rolling replacement of idle runners with the new configuration" : ""}`;
+  const cleanup = stale > 0 ? `, remove ${stale} stale VM${stale > 1 ? "s" : ""}` : "";
+  return `${prefix}: ${count}${cleanup}${reconfigured ? ", rolling replacement of idle runners with the new configuration" : ""}`;
 }
 
 function get(value: object, path: string): unknown {

@@ -58,6 +58,8 @@ export interface PoolCounts {
 export interface PoolOutputs extends PoolInputs {
   observed: PoolCounts;
   runnerNames: string[];
+  /** VMs cleanup would remove (consumed, ERROR, never came up), as last observed; absent in older state. */
+  stale?: number;
 }
 
 /** The fleet spec a pool's inputs describe (credentials mapped to the spec's auth fields). */

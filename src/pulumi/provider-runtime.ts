@@ -43,13 +43,16 @@ export function managerFor(inputs: PoolInputs): FleetManager {
 
 /**
  * Observed counts and names of the fleet's live runners: VMs that cleanup would remove (stopped
- * after their one job, ERROR, timed out) no longer count, so consumed runners show as drift.
+ * after their one job, ERROR, timed out) no longer count, so consumed runners show as drift; they
+ * are counted apart as `stale`, so they are drift too when the live count is right (a scale-down
+ * kept busy runners, whose jobs then consumed them).
  */
-export async function observeFleet(fleet: FleetManager): Promise<{ observed: PoolCounts; runnerNames: string[] }> {
-  const runners = (await fleet.manager.getRunners()).filter((r) => r.health !== HealthState.Unhealthy);
+export async function observeFleet(fleet: FleetManager): Promise<{ observed: PoolCounts; runnerNames: string[]; stale: number }> {
+  const all = await fleet.manager.getRunners();
+  const runners = all.filter((r) => r.health !== HealthState.Unhealthy);
   const observed: PoolCounts = { total: runners.length, idle: 0, busy: 0, offline: 0 };
   for (const r of runners) if (r.githubState) observed[r.githubState]++;
-  return { observed, runnerNames: runners.map((r) => r.name).sort() };
+  return { observed, runnerNames: runners.map((r) => r.name).sort(), stale: all.length - runners.length };
 }
 
 /** An error the engine records against a created resource ("created but failed to initialize"). */

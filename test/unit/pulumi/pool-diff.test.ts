@@ -29,6 +29,7 @@ describe("diffPool", () => {
     ["more runners wanted", { runners: 5 }, {}, { changes: true, replaces: [] }, "ci: 3 → 5 runners (+2)"],
     ["fewer runners wanted", { runners: 1 }, {}, { changes: true, replaces: [] }, "ci: 3 → 1 runners (-2)"],
     ["runners consumed since the last refresh", {}, { observed: { total: 1, idle: 1, busy: 0, offline: 0 } }, { changes: true, replaces: [] }, "ci: 1 → 3 runners (+2)"],
+    ["stale VMs left at the desired count (kept busy runners consumed since)", {}, { stale: 2 }, { changes: true, replaces: [] }, "ci: 3 runners, remove 2 stale VMs"],
     ["a cap below the desired count", { runners: 5, maxRunners: 3 }, {}, { changes: true, replaces: [] }, "ci: 3 runners"],
     ["a new flavor", { flavor: "m1.large", fingerprint: "fp-2" }, {}, { changes: true, replaces: [] }, "ci: 3 runners, rolling replacement of idle runners with the new configuration"],
     ["a rotated token", { credentials: { githubToken: "t2" } }, {}, { changes: true, replaces: [] }, "ci: 3 runners"],

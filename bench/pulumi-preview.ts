@@ -1,0 +1,123 @@
+/**
+ * `pulumi preview` of an unchanged 20-runner fleet vs `pulumi preview` of an empty stack (a
+ * program with no resources), with the real engine (scripts/pulumi-engine.sh: built once, then
+ * cached) and on-disk programs that install runner-fleet from `npm pack` (test/support/
+ * pulumi-project.ts). Both programs run the same way (TypeScript, transpile-only), from the same
+ * installation, so the ratio is what the fleet adds: loading runner-fleet in the program, starting
+ * the dynamic-provider process, and check/diff of the pool and its two operations (no API call).
+ * Runs alternate between the programs after one warm-up each; medians are reported. Target: ≤ 1.2×.
+ *
+ * Run alone: `./dev npx tsx bench/pulumi-preview.ts`; `npm run bench` runs it last.
+ */
+import { fileURLToPath } from "node:url";
+import { startSandbox } from "../src/sandbox/index.js";
+import { ensurePulumiEngine } from "../test/support/pulumi-engine.js";
+import { createFleetProject, createPulumiProject, EMPTY_PROGRAM, FleetStack, type PulumiProject } from "../test/support/pulumi-project.js";
+
+const RUNNERS = 20;
+const RUNS = 5;
+
+type Row = (what: string, value: string, target?: string) => void;
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/**
+ * Two in-between programs show where the difference goes: the empty program plus `import
+ * { RunnerFleet } from "runner-fleet"` (loading the library in the program), and the empty
+ * program plus three trivial dynamic resources (what any dynamic provider costs: serializing it,
+ * starting the provider process, check/diff round trips).
+ */
+const VARIANTS: Record<string, string> = {
+  "import runner-fleet, no resource": `import * as pulumi from "@pulumi/pulumi";
+import { RunnerFleet } from "runner-fleet";
+
+export const stack = pulumi.getStack();
+export const loaded = typeof RunnerFleet;
+`,
+  "3 trivial dynamic resources": `import * as pulumi from "@pulumi/pulumi";
+
+const provider: pulumi.dynamic.ResourceProvider = {
+  async create(inputs) {
+    return { id: inputs.name, outs: inputs };
+  },
+};
+
+class Trivial extends pulumi.dynamic.Resource {
+  constructor(name: string) {
+    super(provider, name, { name }, {}, "bench", "Trivial");
+  }
+}
+
+for (const name of ["pool", "flush", "cleanup"]) new Trivial(name);
+export const stack = pulumi.getStack();
+`,
+};
+
+async function timedPreview(stack: FleetStack): Promise<number> {
+  const start = performance.now();
+  const preview = await stack.preview({ refresh: false });
+  const ms = performance.now() - start;
+  const changed = preview.steps.filter((s) => s.op !== "same");
+  if (changed.length > 0) throw new Error(`the preview of ${stack.name} is not unchanged: ${changed.map((s) => `${s.op} ${s.urn}`).join(", ")}`);
+  return ms;
+}
+
+/** A project of `index` beside EMPTY_PROGRAM's other files, with one stack, up once. */
+async function programStack(name: string, index: string, projects: PulumiProject[]): Promise<FleetStack> {
+  // The same runtime settings as the fleet's project (createFleetProject), so only the program differs.
+  const project = await createPulumiProject({ files: { ...EMPTY_PROGRAM, "index.ts": index }, env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } });
+  projects.push(project);
+  await project.pulumi(["stack", "init", name]);
+  const stack = new FleetStack(project, name);
+  await stack.up();
+  return stack;
+}
+
+/** Measures and reports through `row`; everything it made is removed at the end. */
+export async function benchPulumiPreview(row: Row): Promise<void> {
+  const engine = await ensurePulumiEngine();
+  const sandbox = await startSandbox({ bootDelayMs: 30, shutdownDelayMs: 20, deleteDelayMs: 20, quota: { instances: 100 }, github: { onlineDelayMs: 20 } });
+  const projects: PulumiProject[] = [];
+  try {
+    const fleetProject = await createFleetProject();
+    projects.push(fleetProject);
+    const fleet = await FleetStack.init(fleetProject, "bench", sandbox, { runners: RUNNERS });
+    await fleet.up();
+    const stacks: [string, FleetStack][] = [
+      [`unchanged ${RUNNERS}-runner fleet`, fleet],
+      ["empty stack", await programStack("empty", EMPTY_PROGRAM["index.ts"]!, projects)],
+    ];
+    for (const [what, index] of Object.entries(VARIANTS)) stacks.push([what, await programStack(`v${stacks.length}`, index, projects)]);
+
+    for (const [, stack] of stacks) await timedPreview(stack); // warm-up: ts-node's cache, the OS page cache
+    const times = new Map<string, number[]>(stacks.map(([what]) => [what, []]));
+    sandbox.resetRequests();
+    // Alternating, so that load changes on the machine hit every program alike.
+    for (let i = 0; i < RUNS; i++) for (const [what, stack] of stacks) times.get(what)!.push(await timedPreview(stack));
+    const calls = sandbox.requests().length;
+
+    const fmt = (values: number[]) => `${(median(values) / 1000).toFixed(2)} s (${values.map((v) => (v / 1000).toFixed(2)).join(", ")})`;
+    const fleetMs = times.get(stacks[0]![0])!;
+    const emptyMs = times.get("empty stack")!;
+    for (const [what] of stacks) {
+      const ms = times.get(what)!;
+      row(`pulumi preview, ${what}: median of ${RUNS}`, fmt(ms), what === "empty stack" ? "" : `×${(median(ms) / median(emptyMs)).toFixed(2)} the empty stack`);
+    }
+    row("pulumi preview: unchanged fleet / empty stack", `×${(median(fleetMs) / median(emptyMs)).toFixed(2)}`, `≤ ×1.2 (engine ${engine.version}, transpile-only TypeScript)`);
+    row(`pulumi preview, unchanged fleet: API calls in ${RUNS} previews`, String(calls), "0");
+  } finally {
+    await sandbox.close();
+    for (const project of projects) await project.remove();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const rows: string[][] = [];
+  await benchPulumiPreview((what, value, target = "") => rows.push([what, value, target]));
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  for (const r of rows) console.log(r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  "));
+}
