@@ -28,6 +28,12 @@ async function waitFor(fleet: FleetManager, inputs: PoolInputs, desired: number)
 function describeFailures(report: ReconcileReport): string | undefined {
   const failed = report.createFailures;
   if (failed.length === 0) return undefined;
-  const reasons = [...new Set(failed.map((f) => reason(f.error)))];
+  // Each OpenStack error names its own request id: without it, the same cause reads the same.
+  const counts = new Map<string, number>();
+  for (const f of failed) {
+    const text = reason(f.error).replace(/\s*\[request [^\]]*\]/g, "");
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+  }
+  const reasons = [...counts].map(([text, n]) => (n > 1 ? `${n}× ${text}` : text));
   return `could not create ${failed.length} runner${failed.length > 1 ? "s" : ""} (${reasons.join("; ")})`;
 }

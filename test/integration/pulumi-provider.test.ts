@@ -148,7 +148,7 @@ describe("the runner pool provider", () => {
     const checked = await poolProvider.check!({} as PoolInputs, inputsFor(s, { runners: 4 }));
     const error = await poolProvider.create(checked.inputs as PoolInputs).then(() => undefined, (e: unknown) => e);
     expect(error).toMatchObject({ id: "pool", properties: { observed: { total: 2 } } });
-    expect(String((error as Error).message)).toMatch(/could not create 2 runners \(.*Quota exceeded.*\); the fleet has 2 of 4 runners/);
+    expect(String((error as Error).message)).toMatch(/could not create 2 runners \(2× Nova POST \/servers failed \(403\): Quota exceeded.*\); the fleet has 2 of 4 runners$/);
   });
 
   it("drains on destroy: waits for the busy runner's job, then leaves nothing", async () => {
