@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { FlushMode } from "../../src/manager/types.js";
 import type { Sandbox } from "../../src/sandbox/index.js";
 import { fleetOn, startFastSandbox } from "../support/sandbox-fleet.js";
+import { loginToSandbox } from "../support/sandbox-login.js";
 import { waitFor } from "../support/wait.js";
 
 // The runner manager through the real OpenStack and GitHub adapters, over HTTP, against the sandbox.
@@ -186,23 +187,7 @@ describe("a fleet on the sandbox", () => {
 
 /** A raw Nova call with the sandbox's own credentials, to act behind the manager's back. */
 async function fetchCompute(sb: Sandbox, method: string, path: string): Promise<void> {
-  const base = sb.openstackAuthUrl.replace(/\/$/, "");
-  const auth = await fetch(`${base.endsWith("/v3") ? base : `${base}/v3`}/auth/tokens`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ["password"],
-          password: { user: { name: sb.credentials.username, domain: { name: sb.credentials.userDomainName }, password: sb.credentials.password } },
-        },
-        scope: { project: { name: sb.credentials.projectName, domain: { name: sb.credentials.projectDomainName } } },
-      },
-    }),
-  });
-  const token = auth.headers.get("x-subject-token") ?? "";
-  const body = (await auth.json()) as { token: { catalog: { type: string; endpoints: { interface: string; url: string }[] }[] } };
-  const compute = body.token.catalog.find((s) => s.type === "compute")?.endpoints.find((e) => e.interface === "public")?.url;
+  const { token, compute } = await loginToSandbox(sb);
   const response = await fetch(`${compute}${path}`, { method, headers: { "x-auth-token": token } });
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status}`);
 }

@@ -3,7 +3,7 @@ import { operationProvider, poolProvider } from "../../src/pulumi/provider-entry
 import type { OperationInputs, OperationOutputs } from "../../src/pulumi/operation-provider.js";
 import type { PoolInputs, PoolOutputs } from "../../src/pulumi/pool-inputs.js";
 import type { Sandbox } from "../../src/sandbox/index.js";
-import { startFastSandbox } from "../support/sandbox-fleet.js";
+import { poolInputsFor, startFastSandbox } from "../support/sandbox-fleet.js";
 import { waitFor } from "../support/wait.js";
 
 // The dynamic providers' methods called directly, as the engine's provider process calls them,
@@ -20,26 +20,7 @@ async function sandbox(options: Parameters<typeof startFastSandbox>[0] = {}): Pr
   return sb;
 }
 
-function inputsFor(s: Sandbox, overrides: Partial<PoolInputs> = {}): PoolInputs {
-  return {
-    prefix: "pool",
-    name: "pool",
-    runners: 2,
-    image: "ubuntu-24.04",
-    flavor: "m1.small",
-    network: "runners-net",
-    labels: [],
-    securityGroups: [],
-    github: { path: "acme/app", apiUrl: s.githubUrl },
-    openstack: { cloud: s.cloudName },
-    vm: {},
-    waitFor: "none",
-    waitTimeoutSeconds: 30,
-    destroyPolicy: { mode: "drain", timeoutSeconds: 30 },
-    credentials: { githubToken: s.githubToken, cloudsYaml: s.cloudsYaml },
-    ...overrides,
-  };
-}
+
 
 /** check, then create, as `pulumi up` does for a new pool. */
 async function createPool(inputs: PoolInputs): Promise<PoolOutputs> {
@@ -63,21 +44,21 @@ const online = (s: Sandbox) => s.githubRunners().filter((r) => r.name.startsWith
 describe("the runner pool provider", () => {
   it("reports every bad input as a check failure naming its field", async () => {
     const s = await sandbox();
-    const result = await poolProvider.check!({} as PoolInputs, inputsFor(s, { prefix: "Bad!", runners: -1, github: { path: "a/b/c" } }));
+    const result = await poolProvider.check!({} as PoolInputs, poolInputsFor(s, { prefix: "Bad!", runners: -1, github: { path: "a/b/c" } }));
     expect(result.failures?.map((f) => f.property).sort()).toEqual(["github", "prefix", "runners"]);
     expect(result.failures?.find((f) => f.property === "github")?.reason).toMatch(/'a\/b\/c' is not a GitHub path/);
   });
 
   it("looks the flavor up at check time and lists what exists", async () => {
     const s = await sandbox();
-    const result = await poolProvider.check!({} as PoolInputs, inputsFor(s, { flavor: "m1.huge" }));
+    const result = await poolProvider.check!({} as PoolInputs, poolInputsFor(s, { flavor: "m1.huge" }));
     expect(result.failures).toEqual([{ property: "flavor", reason: expect.stringMatching(/flavor 'm1\.huge' not found.*available: .*m1\.small/) }]);
     expect(s.servers()).toEqual([]);
   });
 
   it("resolves names only when they changed, so checking an unchanged pool makes no API call", async () => {
     const s = await sandbox();
-    const inputs = inputsFor(s);
+    const inputs = poolInputsFor(s);
     const first = await poolProvider.check!({} as PoolInputs, inputs);
     s.resetRequests();
     await poolProvider.check!(first.inputs as PoolInputs, inputs);
@@ -89,13 +70,13 @@ describe("the runner pool provider", () => {
   it("skips values Pulumi does not know yet during preview", async () => {
     const s = await sandbox();
     const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-    const result = await poolProvider.check!({} as PoolInputs, inputsFor(s, { network: unknown }));
+    const result = await poolProvider.check!({} as PoolInputs, poolInputsFor(s, { network: unknown }));
     expect(result.failures).toEqual([]);
   });
 
   it("creates the desired runners and waits until they are online when asked", async () => {
     const s = await sandbox();
-    const outs = await createPool(inputsFor(s, { runners: 3, waitFor: "online" }));
+    const outs = await createPool(poolInputsFor(s, { runners: 3, waitFor: "online" }));
     expect(outs.observed).toEqual({ total: 3, idle: 3, busy: 0, offline: 0 });
     expect(outs.runnerNames).toHaveLength(3);
     expect(outs.fingerprint).toMatch(/^[0-9a-f]{16}$/);
@@ -104,7 +85,7 @@ describe("the runner pool provider", () => {
 
   it("reads consumed runners as drift so that the next update replenishes them", async () => {
     const s = await sandbox();
-    const outs = await createPool(inputsFor(s, { runners: 2, waitFor: "online" }));
+    const outs = await createPool(poolInputsFor(s, { runners: 2, waitFor: "online" }));
     s.enqueueJob({ repository: "acme/app", durationMs: 20 });
     await waitFor("a runner consumed", () => s.servers().some((v) => v.status === "SHUTOFF"));
     const read = await poolProvider.read!(outs.prefix, outs);
@@ -118,10 +99,10 @@ describe("the runner pool provider", () => {
 
   it("scales down without deleting a busy runner", async () => {
     const s = await sandbox({ github: { busyLagMs: 60_000 } });
-    const outs = await createPool(inputsFor(s, { runners: 3, waitFor: "online" }));
+    const outs = await createPool(poolInputsFor(s, { runners: 3, waitFor: "online" }));
     s.enqueueJob({ repository: "acme/app", durationMs: 1500 });
     await waitFor("a job running", () => s.jobs().some((j) => j.status === "in_progress"));
-    const down = await updatePool(outs, inputsFor(s, { runners: 0 }));
+    const down = await updatePool(outs, poolInputsFor(s, { runners: 0 }));
     expect(down.observed.total).toBe(1);
     await waitFor("the job done", () => s.jobs()[0]?.status === "completed", 10_000);
     expect(s.jobs()[0]?.conclusion).toBe("success");
@@ -129,11 +110,11 @@ describe("the runner pool provider", () => {
 
   it("rolls a new flavor out to idle runners and leaves the busy one to finish", async () => {
     const s = await sandbox();
-    const outs = await createPool(inputsFor(s, { runners: 2, waitFor: "online" }));
+    const outs = await createPool(poolInputsFor(s, { runners: 2, waitFor: "online" }));
     s.enqueueJob({ repository: "acme/app", durationMs: 1500 });
     await waitFor("a job running", () => s.jobs().some((j) => j.status === "in_progress"));
     const busyVm = s.jobs()[0]?.vmId;
-    const rolled = await updatePool(outs, inputsFor(s, { runners: 2, flavor: "m1.medium" }));
+    const rolled = await updatePool(outs, poolInputsFor(s, { runners: 2, flavor: "m1.medium" }));
     expect(rolled.fingerprint).not.toBe(outs.fingerprint);
     expect(s.servers().some((v) => v.id === busyVm)).toBe(true);
     const fresh = live(s).filter((v) => v.id !== busyVm);
@@ -145,7 +126,7 @@ describe("the runner pool provider", () => {
 
   it("reports a partial creation as an error that says what exists, keeping the resource", async () => {
     const s = await sandbox({ quota: { instances: 2 } });
-    const checked = await poolProvider.check!({} as PoolInputs, inputsFor(s, { runners: 4 }));
+    const checked = await poolProvider.check!({} as PoolInputs, poolInputsFor(s, { runners: 4 }));
     const error = await poolProvider.create(checked.inputs as PoolInputs).then(() => undefined, (e: unknown) => e);
     expect(error).toMatchObject({ id: "pool", properties: { observed: { total: 2 } } });
     expect(String((error as Error).message)).toMatch(/could not create 2 runners \(2× Nova POST \/servers failed \(403\): Quota exceeded.*\); the fleet has 2 of 4 runners$/);
@@ -153,7 +134,7 @@ describe("the runner pool provider", () => {
 
   it("drains on destroy: waits for the busy runner's job, then leaves nothing", async () => {
     const s = await sandbox();
-    const outs = await createPool(inputsFor(s, { runners: 2, waitFor: "online", destroyPolicy: { mode: "drain", timeoutSeconds: 20 } }));
+    const outs = await createPool(poolInputsFor(s, { runners: 2, waitFor: "online", destroyPolicy: { mode: "drain", timeoutSeconds: 20 } }));
     s.enqueueJob({ repository: "acme/app", durationMs: 1000 });
     await waitFor("a job running", () => s.jobs().some((j) => j.status === "in_progress"));
     await poolProvider.delete!(outs.prefix, outs);
@@ -164,7 +145,7 @@ describe("the runner pool provider", () => {
 
   it("forces on destroy: kills the running job and leaves nothing", async () => {
     const s = await sandbox();
-    const outs = await createPool(inputsFor(s, { runners: 1, waitFor: "online", destroyPolicy: { mode: "force", timeoutSeconds: 0 } }));
+    const outs = await createPool(poolInputsFor(s, { runners: 1, waitFor: "online", destroyPolicy: { mode: "force", timeoutSeconds: 0 } }));
     s.enqueueJob({ repository: "acme/app", durationMs: 60_000 });
     await waitFor("a job running", () => s.jobs().some((j) => j.status === "in_progress"));
     await poolProvider.delete!(outs.prefix, outs);
@@ -176,7 +157,7 @@ describe("the runner pool provider", () => {
 describe("the flush and cleanup operation provider", () => {
   it("runs nothing when created, runs once per new trigger, and records the result", async () => {
     const s = await sandbox();
-    const pool = await createPool(inputsFor(s, { runners: 2, waitFor: "online" }));
+    const pool = await createPool(poolInputsFor(s, { runners: 2, waitFor: "online" }));
     const base: OperationInputs = { kind: "flush", mode: "idle", trigger: "", pool };
     const created = (await operationProvider.create(base)).outs as OperationOutputs;
     expect(created.lastRun).toBeUndefined();
@@ -197,7 +178,7 @@ describe("the flush and cleanup operation provider", () => {
 
   it("rejects an unknown flush mode at check time", async () => {
     const s = await sandbox();
-    const result = await operationProvider.check!({} as OperationInputs, { kind: "flush", mode: "everything" as "idle", trigger: "x", pool: inputsFor(s) });
+    const result = await operationProvider.check!({} as OperationInputs, { kind: "flush", mode: "everything" as "idle", trigger: "x", pool: poolInputsFor(s) });
     expect(result.failures).toEqual([{ property: "mode", reason: "mode must be idle or busy, got 'everything'" }]);
   });
 });

@@ -9,10 +9,10 @@ import { lstatSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PoolInputs, PoolOutputs } from "../../src/pulumi/pool-inputs.js";
+import type { PoolOutputs } from "../../src/pulumi/pool-inputs.js";
 import type { Sandbox } from "../../src/sandbox/index.js";
 import { type ConsumerProject, createConsumerProject } from "../support/consumer-project.js";
-import { startFastSandbox } from "../support/sandbox-fleet.js";
+import { poolInputsFor, startFastSandbox } from "../support/sandbox-fleet.js";
 import { waitFor } from "../support/wait.js";
 
 // What the provider host does (cmd/dynamic-provider/index.js `getProvider`): requireFromString
@@ -84,23 +84,7 @@ afterAll(async () => {
 
 describe("the runner pool's serialized provider, in a project that installed runner-fleet from npm pack", () => {
   it("creates 2 runners in the sandbox and deletes them again, from text that is small, secret-free and machine-independent", async () => {
-    const inputs: PoolInputs = {
-      prefix: "roundtrip",
-      name: "roundtrip",
-      runners: 2,
-      image: "ubuntu-24.04",
-      flavor: "m1.small",
-      network: "runners-net",
-      labels: [],
-      securityGroups: [],
-      github: { path: "acme/app", apiUrl: sandbox.githubUrl },
-      openstack: { cloud: sandbox.cloudName },
-      vm: {},
-      waitFor: "none",
-      waitTimeoutSeconds: 30,
-      destroyPolicy: { mode: "force", timeoutSeconds: 30 },
-      credentials: { githubToken: sandbox.githubToken, cloudsYaml: sandbox.cloudsYaml },
-    };
+    const inputs = poolInputsFor(sandbox, { prefix: "roundtrip", name: "roundtrip", destroyPolicy: { mode: "force", timeoutSeconds: 30 } });
     const secrets = [sandbox.githubToken, sandbox.credentials.password, sandbox.appCredential.secret, sandbox.cloudsYaml];
     const ours = (name: string) => name.startsWith("roundtrip-");
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { type Sandbox, startSandbox } from "../../src/sandbox/index.js";
+import { loginToSandbox } from "../support/sandbox-login.js";
 
 // The two halves of the sandbox over real HTTP with plain fetch: a VM started with a JIT config
 // from the simulated GitHub brings its runner online, runs one job and powers off.
@@ -13,30 +13,6 @@ afterEach(async () => {
 
 async function json(res: Response): Promise<Record<string, unknown>> {
   return (await res.json()) as Record<string, unknown>;
-}
-
-/** Token and endpoint URLs from the catalog, read the way a client would. */
-async function login(sb: Sandbox): Promise<{ token: string; compute: string; image: string; network: string }> {
-  const cfg = parse(sb.cloudsYaml) as { clouds: Record<string, { auth: Record<string, string>; region_name: string }> };
-  const auth = cfg.clouds[sb.cloudName]?.auth ?? {};
-  const res = await fetch(`${auth["auth_url"]}/auth/tokens`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ["password"],
-          password: { user: { name: auth["username"], domain: { name: auth["user_domain_name"] }, password: auth["password"] } },
-        },
-        scope: { project: { name: auth["project_name"], domain: { name: auth["project_domain_name"] } } },
-      },
-    }),
-  });
-  expect(res.status).toBe(201);
-  const body = (await res.json()) as { token: { catalog: { type: string; endpoints: { interface: string; region_id: string; url: string }[] }[] } };
-  const url = (type: string) =>
-    body.token.catalog.find((s) => s.type === type)?.endpoints.find((e) => e.interface === "public" && e.region_id === cfg.clouds[sb.cloudName]?.region_name)?.url ?? "";
-  return { token: res.headers.get("x-subject-token") ?? "", compute: url("compute"), image: url("image"), network: url("network") };
 }
 
 async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
@@ -62,7 +38,7 @@ describe("the sandbox's two halves together", () => {
     expect(jit.status).toBe(201);
     const config = String((await json(jit))["encoded_jit_config"]);
 
-    const os = await login(sb);
+    const os = await loginToSandbox(sb);
     const headers = { "x-auth-token": os.token, "content-type": "application/json", "openstack-api-version": "compute 2.93" };
     const images = (await json(await fetch(`${os.image}/v2/images?name=ubuntu-24.04`, { headers }))) as { images: { id: string }[] };
     const nets = (await json(await fetch(`${os.network}/v2.0/networks?name=runners-net`, { headers }))) as { networks: { id: string }[] };

@@ -15,20 +15,30 @@ export interface CliRunOptions {
   runtime?: CliIo["runtime"];
 }
 
-/** Runs one command line with `dir` as the working directory (stderr is not a terminal). */
-export async function runCliIn(dir: string, argv: string[], options: CliRunOptions = {}): Promise<CliRun> {
+/** Runs one command line in `dir` with captured streams (stderr is not a terminal); no transport overrides. */
+export async function runCapturedCli(
+  dir: string,
+  argv: string[],
+  options: { env?: CliIo["env"]; signal?: AbortSignal; runtime?: CliIo["runtime"] } = {},
+): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const io: CliIo = {
     stdout: { write: (t: string) => (stdout += t) },
     stderr: { write: (t: string) => (stderr += t) },
     stderrIsTTY: false,
-    env: {},
+    env: options.env ?? {},
     cwd: dir,
     signal: options.signal ?? new AbortController().signal,
-    // Short timeouts and retry waits: the sandbox answers in milliseconds.
-    runtime: { timeoutMs: 5000, retryAfterBaseMs: 5, ...options.runtime },
+    ...(options.runtime ? { runtime: options.runtime } : {}),
   };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };
+}
+
+/** Runs one command line with `dir` as the working directory, against the sandbox. */
+export function runCliIn(dir: string, argv: string[], options: CliRunOptions = {}): Promise<CliRun> {
+  // Short timeouts and retry waits: the sandbox answers in milliseconds.
+  const runtime = { timeoutMs: 5000, retryAfterBaseMs: 5, ...options.runtime };
+  return runCapturedCli(dir, argv, { ...(options.signal ? { signal: options.signal } : {}), runtime });
 }

@@ -6,25 +6,12 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { CliIo } from "../../src/cli/io.js";
-import { runCli } from "../../src/cli/run.js";
-import type { CliRun } from "./cli.js";
+import { type CliRun, runCapturedCli } from "./cli.js";
 import type { FleetStack, PulumiProject } from "./pulumi-project.js";
 
 /** Runs `runner-fleet <argv>` in the project's directory with its environment (stderr is not a terminal). */
-export async function runStackCli(project: Pick<PulumiProject, "dir" | "env">, argv: string[], options: { signal?: AbortSignal } = {}): Promise<CliRun> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    stderrIsTTY: false,
-    env: project.env,
-    cwd: project.dir,
-    signal: options.signal ?? new AbortController().signal,
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
+export function runStackCli(project: Pick<PulumiProject, "dir" | "env">, argv: string[], options: { signal?: AbortSignal } = {}): Promise<CliRun> {
+  return runCapturedCli(project.dir, argv, { env: project.env, ...options });
 }
 
 /** One entry of `pulumi stack history --json` with the fields the tests read. */

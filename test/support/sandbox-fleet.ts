@@ -1,6 +1,7 @@
 /** Starts a sandbox and builds fleets on it through the real adapters, for integration tests. */
 import { createFleetManager, type FleetManager, type RuntimeOptions } from "../../src/fleet/create-runner-manager.js";
 import type { FleetSpecInput } from "../../src/manager/spec.js";
+import type { PoolInputs } from "../../src/pulumi/pool-inputs.js";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/index.js";
 import { MemoryMetrics } from "../fakes/fleet.js";
 
@@ -32,4 +33,26 @@ export function fleetOn(sandbox: Sandbox, overrides: Partial<FleetSpecInput> = {
 /** Starts a sandbox with fast timings (plus `options`). */
 export function startFastSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   return startSandbox({ ...FAST, ...options, github: { ...FAST.github, ...options.github } });
+}
+
+/** The checked inputs of a runner pool on `sandbox`, as the engine hands them to the provider. */
+export function poolInputsFor(sandbox: Sandbox, overrides: Partial<PoolInputs> = {}): PoolInputs {
+  return {
+    prefix: "pool",
+    name: "pool",
+    runners: 2,
+    image: "ubuntu-24.04",
+    flavor: "m1.small",
+    network: "runners-net",
+    labels: [],
+    securityGroups: [],
+    github: { path: "acme/app", apiUrl: sandbox.githubUrl },
+    openstack: { cloud: sandbox.cloudName },
+    vm: {},
+    waitFor: "none",
+    waitTimeoutSeconds: 30,
+    destroyPolicy: { mode: "drain", timeoutSeconds: 30 },
+    credentials: { githubToken: sandbox.githubToken, cloudsYaml: sandbox.cloudsYaml },
+    ...overrides,
+  };
 }

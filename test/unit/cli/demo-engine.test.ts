@@ -3,8 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoEnv, demoProject, linkDemoPackage } from "../../../src/cli/demo-engine.js";
-import type { CliIo } from "../../../src/cli/io.js";
-import { runCli } from "../../../src/cli/run.js";
+import { type CliRun, runCapturedCli } from "../../support/cli.js";
 
 let dir: string;
 
@@ -14,18 +13,8 @@ beforeAll(async () => {
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    stderrIsTTY: false,
-    env: {},
-    cwd: dir,
-    signal: new AbortController().signal,
-  };
-  return { code: await runCli(argv, io), stdout, stderr };
+function cli(argv: string[]): Promise<CliRun> {
+  return runCapturedCli(dir, argv);
 }
 
 describe("demo arguments", () => {

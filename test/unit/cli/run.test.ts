@@ -1,20 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { CliIo } from "../../../src/cli/io.js";
-import { runCli } from "../../../src/cli/run.js";
+import { type CliRun, runCapturedCli } from "../../support/cli.js";
 import { VERSION } from "../../../src/version.js";
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    stderrIsTTY: false,
-    env: {},
-    cwd: "/nonexistent",
-    signal: new AbortController().signal,
-  };
-  return { code: await runCli(argv, io), stdout, stderr };
+function cli(argv: string[]): Promise<CliRun> {
+  return runCapturedCli("/nonexistent", argv);
 }
 
 describe("runCli", () => {

@@ -2,8 +2,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../../../src/cli/io.js";
-import { runCli } from "../../../src/cli/run.js";
+import { type CliRun, runCapturedCli } from "../../support/cli.js";
 import { findPulumi, stackTarget } from "../../../src/cli/stack-flags.js";
 import { ConfigError } from "../../../src/manager/errors.js";
 
@@ -25,18 +24,8 @@ beforeAll(async () => {
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function cli(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    stderrIsTTY: false,
-    env,
-    cwd: project,
-    signal: new AbortController().signal,
-  };
-  return { code: await runCli(argv, io), stdout, stderr };
+function cli(argv: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runCapturedCli(project, argv, { env });
 }
 
 describe("stackTarget", () => {
