@@ -15,7 +15,7 @@ import { ensurePulumiEngine } from "../test/support/pulumi-engine.js";
 import { createFleetProject, createPulumiProject, EMPTY_PROGRAM, FleetStack, type PulumiProject } from "../test/support/pulumi-project.js";
 
 const RUNNERS = 20;
-const RUNS = 5;
+const RUNS = 7;
 
 type Row = (what: string, value: string, target?: string) => void;
 
@@ -26,14 +26,17 @@ const median = (values: number[]): number => {
 };
 
 /**
- * Two in-between programs show where the difference goes: the empty program plus `import
- * { RunnerFleet } from "runner-fleet"` (loading the library in the program), and the empty
- * program plus three trivial dynamic resources (what any dynamic provider costs: serializing it,
- * starting the provider process, check/diff round trips).
+ * In-between programs show where the difference goes: the empty program plus
+ * - `import { RunnerFleet } from "runner-fleet/pulumi"`: loading the component in the program;
+ * - three trivial dynamic resources: what any dynamic provider costs (serializing it, starting the
+ *   provider process, check/diff round trips);
+ * - the same with the provider's module text written out: the floor of any dynamic provider.
+ * The engine starts a provider process only when the program registers the first resource that
+ * needs it, so that start is always on the preview's critical path.
  */
 const VARIANTS: Record<string, string> = {
-  "import runner-fleet, no resource": `import * as pulumi from "@pulumi/pulumi";
-import { RunnerFleet } from "runner-fleet";
+  "import runner-fleet/pulumi, no resource": `import * as pulumi from "@pulumi/pulumi";
+import { RunnerFleet } from "runner-fleet/pulumi";
 
 export const stack = pulumi.getStack();
 export const loaded = typeof RunnerFleet;
@@ -53,6 +56,22 @@ class Trivial extends pulumi.dynamic.Resource {
 }
 
 for (const name of ["pool", "flush", "cleanup"]) new Trivial(name);
+export const stack = pulumi.getStack();
+`,
+  // The floor of any dynamic provider: no closure to serialize (the provider's module text is
+  // written out, as RunnerFleet's is), no work in the provider; what is left is the provider
+  // process and the round trips.
+  "3 dynamic resources with a written-out provider": `import * as pulumi from "@pulumi/pulumi";
+
+const PROVIDER = 'exports.handler = () => ({ create: async (inputs) => ({ id: inputs.name, outs: inputs }) });';
+
+class Bare extends pulumi.CustomResource {
+  constructor(name: string) {
+    super("pulumi-nodejs:dynamic/bench:Bare", name, { name, __provider: PROVIDER });
+  }
+}
+
+for (const name of ["pool", "flush", "cleanup"]) new Bare(name);
 export const stack = pulumi.getStack();
 `,
 };

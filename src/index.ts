@@ -62,10 +62,8 @@ export { loadCloudConfig } from "./openstack/clouds-yaml.js";
 export { GitHubPlatform, createGitHubPlatform } from "./github/platform.js";
 export { renderUserData, type RunnerVmOptions } from "./manager/user-data.js";
 
-// The Pulumi component.
-export { RunnerFleet, defaultPrefix } from "./pulumi/runner-fleet.js";
-export type { RunnerFleetArgs, FleetGitHubArgs, FleetOpenStackArgs, FleetOpenStackAuth } from "./pulumi/fleet-args.js";
-export type { PoolCounts } from "./pulumi/pool-inputs.js";
+// The Pulumi component (also alone as `runner-fleet/pulumi`, which Pulumi programs load faster).
+export * from "./pulumi/index.js";
 
 // The sandbox.
 export { startSandbox } from "./sandbox/index.js";

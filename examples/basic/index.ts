@@ -5,7 +5,7 @@
  * then `pulumi up`, runs a flush once.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { RunnerFleet } from "runner-fleet";
+import { RunnerFleet } from "runner-fleet/pulumi";
 
 const config = new pulumi.Config();
 // The stack actions live in the library's namespace, the same keys in every project.

@@ -5,7 +5,7 @@
  */
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
-import { RunnerFleet } from "runner-fleet";
+import { RunnerFleet } from "runner-fleet/pulumi";
 
 const config = new pulumi.Config();
 const actions = new pulumi.Config("runner-fleet");

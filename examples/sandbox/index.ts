@@ -4,7 +4,7 @@
  * prints into this stack's config (see README.md), then `pulumi up`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { RunnerFleet } from "runner-fleet";
+import { RunnerFleet } from "runner-fleet/pulumi";
 
 const config = new pulumi.Config();
 const actions = new pulumi.Config("runner-fleet");

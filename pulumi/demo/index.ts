@@ -6,7 +6,7 @@
  * once (it links ../.. and needs `./dev build`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { RunnerFleet } from "runner-fleet";
+import { RunnerFleet } from "runner-fleet/pulumi";
 
 const config = new pulumi.Config();
 const actions = new pulumi.Config("runner-fleet");

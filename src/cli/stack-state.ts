@@ -4,13 +4,9 @@
  * no Pulumi import: unit-tested on literal states.
  */
 import { ConfigError } from "../manager/errors.js";
+import { FLEET_TYPE, OPERATION_TYPE, POOL_TYPE } from "../pulumi/type-tokens.js";
 
-/** The type of RunnerFleet components (src/pulumi/runner-fleet.ts). */
-export const FLEET_TYPE = "runner-fleet:index:RunnerFleet";
-/** The type of the runner pools. */
-export const POOL_TYPE = "pulumi-nodejs:dynamic/runner-fleet:RunnerPool";
-/** The type of flush and cleanup operations, named `${fleet}-flush` and `${fleet}-cleanup`. */
-export const OPERATION_TYPE = "pulumi-nodejs:dynamic/runner-fleet:FleetOperation";
+export { FLEET_TYPE, OPERATION_TYPE, POOL_TYPE };
 
 /** A flush or cleanup. */
 export type OperationKind = "flush" | "cleanup";

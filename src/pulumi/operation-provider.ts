@@ -36,7 +36,7 @@ export interface OperationOutputs extends OperationInputs {
 
 /** Runs the operation, then replenishes the fleet to its desired count. */
 async function run(inputs: OperationInputs): Promise<OperationResult> {
-  const { manager, spec } = managerFor(inputs.pool);
+  const { manager, spec } = await managerFor(inputs.pool);
   const mode = inputs.mode === "busy" ? FlushMode.FlushBusy : FlushMode.FlushIdle;
   const report = inputs.kind === "flush" ? await manager.flushRunnersWithReport(mode) : await manager.cleanupWithReport();
   const replenished = await manager.reconcile(spec.runners);

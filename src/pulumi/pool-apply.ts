@@ -6,7 +6,7 @@ import { initError, managerFor, observeFleet, reason, stderrLogger } from "./pro
 
 /** Brings the fleet to the desired count with the inputs' configuration; throws an init error on partial failure. */
 export async function applyPool(id: string, inputs: PoolInputs): Promise<PoolOutputs> {
-  const fleet = managerFor(inputs);
+  const fleet = await managerFor(inputs);
   const desired = fleet.spec.runners;
   const report = await fleet.manager.reconcile(desired, { soft: true, replaceOutdated: true });
   await waitFor(fleet, inputs, desired);

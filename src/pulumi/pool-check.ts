@@ -51,7 +51,7 @@ export async function checkPool(olds: Partial<PoolInputs>, news: PoolInputs): Pr
 /** Image, flavor and network by name, where the cloud can be reached; an unreachable cloud is not a failure here. */
 async function resolveNames(inputs: PoolInputs): Promise<Problem[]> {
   try {
-    await managerFor(inputs).cloud.prepare();
+    await (await managerFor(inputs)).cloud.prepare();
     return [];
   } catch (error) {
     if (error instanceof NotFoundError) return [{ path: error.kind, message: error.message }];

@@ -1,6 +1,6 @@
 /**
- * The runner pool's dynamic provider, loaded at run time by the serialized shim (shim.ts) from the
- * installed runner-fleet, so upgrades take effect without re-serializing anything.
+ * The runner pool's dynamic provider, loaded at run time from the installed runner-fleet by the
+ * pool's `__provider` module (provider-module.ts), so upgrades take effect without re-serializing.
  * Known limits: `pulumi import` does not work for dynamic resources (pulumi#16175), and dynamic
  * providers serve TypeScript/JavaScript programs only (pulumi#5455).
  */
@@ -33,13 +33,13 @@ export const poolProvider: pulumi.dynamic.ResourceProvider<PoolInputs, PoolOutpu
 
   async read(id, props) {
     if (!props) return { id, props };
-    return { id, props: { ...props, ...(await observeFleet(managerFor(props))) } };
+    return { id, props: { ...props, ...(await observeFleet(await managerFor(props))) } };
   },
 
   async delete(_id, props) {
     const { mode, timeoutSeconds } = props.destroyPolicy;
     const pollSeconds = Math.min(5, Math.max(timeoutSeconds / 10, 0.5));
-    const report = await managerFor(props).manager.drain({ mode, timeoutSeconds, pollSeconds });
+    const report = await (await managerFor(props)).manager.drain({ mode, timeoutSeconds, pollSeconds });
     const { vms, githubRunners } = report.remaining;
     if (vms > 0 || githubRunners > 0) {
       throw new Error(`${props.prefix}: ${vms} VMs and ${githubRunners} GitHub runners are left; run the destroy again`);

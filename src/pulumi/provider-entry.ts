@@ -1,6 +1,6 @@
 /**
- * The module the serialized shims `require` at run time (`runner-fleet/pulumi-provider`): the
- * installed library's providers, so the state holds only a tiny, stable shim.
+ * The module the `__provider` texts `require` at run time (`runner-fleet/pulumi-provider`,
+ * provider-module.ts): the installed library's providers, so the state holds only a tiny, stable text.
  */
 export { poolProvider } from "./pool-provider.js";
 export { operationProvider } from "./operation-provider.js";

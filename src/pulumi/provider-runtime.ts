@@ -2,7 +2,7 @@
  * What the providers do in the engine's provider process: build a manager from the stored
  * inputs, log to stderr (the engine shows it), never leak a secret.
  */
-import { createFleetManager, type FleetManager } from "../fleet/create-runner-manager.js";
+import type { FleetManager } from "../fleet/create-runner-manager.js";
 import { describeError } from "../manager/errors.js";
 import { JsonLinesMetricsFile } from "../manager/metrics-file.js";
 import { formatEvent, type MetricEvent, type MetricsSink } from "../manager/metrics.js";
@@ -34,9 +34,13 @@ function metricsSink(file: MetricsSink | undefined): MetricsSink {
   };
 }
 
-/** A manager for the pool the inputs describe. */
-export function managerFor(inputs: PoolInputs): FleetManager {
+/**
+ * A manager for the pool the inputs describe. The GitHub and OpenStack clients are loaded on first
+ * use: `check` and `diff` of an unchanged fleet (every `pulumi preview`) never need them.
+ */
+export async function managerFor(inputs: PoolInputs): Promise<FleetManager> {
   const spec = validateSpec(specOf(inputs), process.env);
+  const { createFleetManager } = await import("../fleet/create-runner-manager.js");
   const file = spec.metricsFile ? new JsonLinesMetricsFile(spec.metricsFile) : undefined;
   return createFleetManager(spec, { env: process.env, logger: stderrLogger, metrics: metricsSink(file) });
 }

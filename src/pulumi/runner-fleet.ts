@@ -9,7 +9,8 @@ import type { RunnerFleetArgs } from "./fleet-args.js";
 import type { OperationOutputs } from "./operation-provider.js";
 import type { PoolCounts, PoolInputs } from "./pool-inputs.js";
 import { egressOnlySecurityGroup } from "./security-group.js";
-import { operationShim, poolShim } from "./shim.js";
+import { providerModule } from "./provider-module.js";
+import { FLEET_TYPE, OPERATION_TYPE, POOL_TYPE } from "./type-tokens.js";
 
 /** Derives a valid fleet prefix from the stack and the component's name. */
 export function defaultPrefix(stack: string, name: string): string {
@@ -29,7 +30,7 @@ export class RunnerFleet extends pulumi.ComponentResource {
   declare readonly operations: pulumi.Output<{ flush?: OperationOutputs["lastRun"]; cleanup?: OperationOutputs["lastRun"] }>;
 
   constructor(name: string, args: RunnerFleetArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("runner-fleet:index:RunnerFleet", name, {}, opts);
+    super(FLEET_TYPE, name, {}, opts);
     const securityGroups = args.createSecurityGroup
       ? pulumi.all([args.securityGroups ?? [], egressOnlySecurityGroup(name, this)]).apply(([groups, id]) => [...groups, id])
       : args.securityGroups;
@@ -51,7 +52,7 @@ function poolInputs(name: string, args: RunnerFleetArgs): PoolProps {
   const github = pulumi.output(args.github);
   const openstack = pulumi.output(args.openstack ?? {});
   // Credentials travel as their own secret output, so the other inputs stay readable in previews.
-  const credentials = pulumi.all([github, openstack]).apply(([g, o]) => credentialsOf(g, o));
+  const credentials = pulumi.secret(pulumi.all([github, openstack]).apply(([g, o]) => credentialsOf(g, o)));
   // One output per input: a secret arg makes only its own input secret. `github` and `openstack`
   // are secret as a whole when their token or password is, so their plain fields are unsecreted.
   const or = <T>(input: pulumi.Input<T> | undefined, fallback: pulumi.Unwrap<T>): pulumi.Output<pulumi.Unwrap<T>> =>
@@ -86,24 +87,30 @@ function poolInputs(name: string, args: RunnerFleetArgs): PoolProps {
 /** The pool's inputs as resource props: one Input per key. */
 type PoolProps = { [K in keyof PoolInputs]: pulumi.Input<PoolInputs[K]> };
 
+// A dynamic resource is a custom resource of the `pulumi-nodejs` package whose `__provider` input
+// is its provider's module text; `pulumi.dynamic.Resource` would serialize a closure into it, we
+// pass a text written once (provider-module.ts).
+const POOL_PROVIDER = providerModule("poolProvider");
+const OPERATION_PROVIDER = providerModule("operationProvider");
+
 /** The runner pool: the dynamic resource that owns the fleet's VMs and GitHub runners. */
-class RunnerPool extends pulumi.dynamic.Resource {
+class RunnerPool extends pulumi.CustomResource {
   declare readonly prefix: pulumi.Output<string>;
   declare readonly observed: pulumi.Output<PoolCounts>;
   declare readonly runnerNames: pulumi.Output<string[]>;
 
   constructor(name: string, props: PoolProps, opts: pulumi.CustomResourceOptions) {
     // Output-only keys must be listed as undefined or the engine never fills them (pulumi/docs#11639).
-    super(poolShim, name, { ...props, fingerprint: undefined, observed: undefined, runnerNames: undefined }, opts, "runner-fleet", "RunnerPool");
+    super(POOL_TYPE, name, { ...props, __provider: POOL_PROVIDER, fingerprint: undefined, observed: undefined, runnerNames: undefined }, opts);
   }
 }
 
 /** A flush or cleanup stack action on the pool. */
-class FleetOperation extends pulumi.dynamic.Resource {
+class FleetOperation extends pulumi.CustomResource {
   declare readonly lastRun: pulumi.Output<OperationOutputs["lastRun"]>;
 
   constructor(name: string, props: { kind: string; mode: pulumi.Input<string | undefined>; trigger: pulumi.Input<string>; pool: pulumi.Input<PoolInputs> }, opts: pulumi.CustomResourceOptions) {
-    super(operationShim, name, { ...props, lastRun: undefined }, opts, "runner-fleet", "FleetOperation");
+    super(OPERATION_TYPE, name, { ...props, __provider: OPERATION_PROVIDER, lastRun: undefined }, opts);
   }
 }
 

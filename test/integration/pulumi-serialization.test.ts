@@ -1,8 +1,8 @@
 /**
- * The serialization round trip, without the engine: in a project that installed runner-fleet
- * from `npm pack`, serialize the runner pool's provider as `pulumi.dynamic.Resource` does, load
- * the text as @pulumi/pulumi/cmd/dynamic-provider does (`requireFromString(text).handler()`), and
- * have the loaded provider create and delete runners in the sandbox. Create and delete run in two
+ * The provider round trip, without the engine: in a project that installed runner-fleet from
+ * `npm pack`, take the `__provider` text a RunnerFleet registers, load it as
+ * @pulumi/pulumi/cmd/dynamic-provider does (`requireFromString(text).handler()`), and have the
+ * loaded provider create and delete runners in the sandbox. Create and delete run in two
  * processes, as they would months apart: delete loads the text stored in the state.
  */
 import { lstatSync } from "node:fs";
@@ -25,30 +25,28 @@ const input = JSON.parse(require("node:fs").readFileSync(0, "utf8"));
 const done = (value) => process.stdout.write(JSON.stringify(value));
 `;
 
-// Serializes the installed shim the way dynamic.Resource does (serializeFunctionMaybeSecret:
-// `serializeFunction(() => provider, { allowSecrets: true })`), and also takes the text a
-// RunnerFleet actually registers under mocks, then check + create with the loaded provider.
+// Builds a RunnerFleet under mocks to take the texts it registers, then check + create with the
+// loaded pool provider.
 const CREATE = `${LOAD}
 const pulumi = require("@pulumi/pulumi");
 (async () => {
-  const shimFile = path.join(path.dirname(require.resolve("runner-fleet/package.json")), "dist/pulumi/shim.js");
-  const provider = require(shimFile).poolShim;
-  const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-
-  let registered;
+  const registered = {};
   await pulumi.runtime.setMocks({
-    newResource: (a) => { if (a.type.endsWith(":RunnerPool")) registered = a.inputs.__provider; return { id: a.name, state: a.inputs }; },
+    newResource: (a) => { registered[a.type] = a.inputs.__provider; return { id: a.name, state: a.inputs }; },
     call: (a) => a.inputs,
   }, "consumer", "dev");
-  const { RunnerFleet } = require("runner-fleet");
-  new RunnerFleet("ci", { runners: 1, image: "i", flavor: "f", network: "n", github: { path: "acme/app", token: pulumi.secret("t") } });
+  const { RunnerFleet } = require("runner-fleet/pulumi");
+  new RunnerFleet("ci", { runners: 1, image: "i", flavor: "f", network: "n", github: { path: "acme/app", token: pulumi.secret("ghp_token_of_the_program") }, flush: { trigger: "" } });
   await pulumi.runtime.disconnect();
 
-  const pool = load(serialized.text);
-  const news = { ...input, __provider: serialized.text };
+  const text = registered["pulumi-nodejs:dynamic/runner-fleet:RunnerPool"];
+  const pool = load(text);
+  const news = { ...input, __provider: text };
   const checked = await pool.check({}, news);
   const created = checked.failures.length === 0 ? await pool.create(checked.inputs) : undefined;
-  done({ text: serialized.text, containsSecrets: serialized.containsSecrets, registered, failures: checked.failures, created });
+  const operation = registered["pulumi-nodejs:dynamic/runner-fleet:FleetOperation"];
+  const operationChecked = await load(operation).check({}, { kind: "flush", trigger: "", pool: checked.inputs });
+  done({ text, operation, operationFailures: operationChecked.failures, failures: checked.failures, created });
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
@@ -65,8 +63,8 @@ const DELETE = `${LOAD}
 
 interface Created {
   text: string;
-  containsSecrets: boolean;
-  registered: string;
+  operation: string;
+  operationFailures: unknown[];
   failures: { property: string; reason: string }[];
   created?: { id: string; outs: PoolOutputs };
 }
@@ -82,26 +80,28 @@ afterAll(async () => {
   await Promise.all([sandbox?.close(), consumer?.remove()]);
 });
 
-describe("the runner pool's serialized provider, in a project that installed runner-fleet from npm pack", () => {
+describe("the runner pool's provider module, in a project that installed runner-fleet from npm pack", () => {
   it("creates 2 runners in the sandbox and deletes them again, from text that is small, secret-free and machine-independent", async () => {
     const inputs = poolInputsFor(sandbox, { prefix: "roundtrip", name: "roundtrip", destroyPolicy: { mode: "force", timeoutSeconds: 30 } });
     const secrets = [sandbox.githubToken, sandbox.credentials.password, sandbox.appCredential.secret, sandbox.cloudsYaml];
     const ours = (name: string) => name.startsWith("roundtrip-");
 
-    // Installed from the tarball: a real directory under node_modules, so the shim's require() is the only link.
+    // Installed from the tarball: a real directory under node_modules, so the text's require() is the only link.
     expect(lstatSync(join(consumer.dir, "node_modules/runner-fleet")).isSymbolicLink()).toBe(false);
 
     const first = await consumer.node(CREATE, inputs);
     const result = JSON.parse(first.stdout) as Created;
     expect(result.failures).toEqual([]);
 
-    // The text: what the state stores as __provider, and what a RunnerFleet registers.
-    expect(result.registered).toBe(result.text);
-    expect(Buffer.byteLength(result.text)).toBeLessThan(50 * 1024);
-    expect(result.text).toContain('require("runner-fleet/pulumi-provider")');
-    expect(result.containsSecrets).toBe(false);
-    for (const secret of secrets) expect(result.text).not.toContain(secret);
-    for (const path of ["/work/", "/tmp/", homedir(), consumer.dir]) expect(result.text).not.toContain(path);
+    // The texts: what the state stores as __provider, plain strings (a secret would arrive wrapped).
+    for (const text of [result.text, result.operation]) {
+      expect(typeof text).toBe("string");
+      expect(Buffer.byteLength(text)).toBeLessThan(2048);
+      expect(text).toContain('require("runner-fleet/pulumi-provider")');
+      for (const secret of [...secrets, "ghp_token_of_the_program"]) expect(text).not.toContain(secret);
+      for (const path of ["/work/", "/tmp/", homedir(), consumer.dir]) expect(text).not.toContain(path);
+    }
+    expect(result.operationFailures).toEqual([]);
 
     // What the loaded provider did.
     const vms = sandbox.servers().filter((s) => ours(s.name));

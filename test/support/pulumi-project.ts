@@ -468,7 +468,7 @@ description: runner-fleet end-to-end tests (a fleet on the sandbox)
     2,
   ),
   "index.ts": `import * as pulumi from "@pulumi/pulumi";
-import { RunnerFleet } from "runner-fleet";
+import { RunnerFleet } from "runner-fleet/pulumi";
 
 const config = new pulumi.Config();
 const actions = new pulumi.Config("runner-fleet");

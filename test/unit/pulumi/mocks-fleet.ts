@@ -28,13 +28,21 @@ export interface FleetModules {
   openstack: typeof import("@pulumi/openstack");
   /** The package root (src/index.ts), served to the examples as `runner-fleet`. */
   library: unknown;
+  /** src/pulumi/index.ts, served as `runner-fleet/pulumi`. */
+  component: unknown;
 }
 
 /** Sets mocks, then imports: modules that register resources must see the mocks (reference pulumi-engine §4.3). */
 export async function loadModules(): Promise<FleetModules> {
   await startMocks();
   const { RunnerFleet, defaultPrefix } = await import("../../../src/pulumi/runner-fleet.js");
-  return { RunnerFleet, defaultPrefix, openstack: await import("@pulumi/openstack"), library: await import("../../../src/index.js") };
+  return {
+    RunnerFleet,
+    defaultPrefix,
+    openstack: await import("@pulumi/openstack"),
+    library: await import("../../../src/index.js"),
+    component: await import("../../../src/pulumi/index.js"),
+  };
 }
 
 /** What the engine would report after create: the pool's observations, an operation's last run, an auto-name. */
@@ -66,6 +74,6 @@ export async function runUnderMocks(modules: FleetModules, program: string, proj
     config: Object.fromEntries(Object.entries(config).map(([k, v]) => [full(k), v])),
     secretKeys: secrets.map(full),
   });
-  const exports = runProgram(join(ROOT, program), { "@pulumi/pulumi": pulumi, "@pulumi/openstack": modules.openstack, "runner-fleet": modules.library });
+  const exports = runProgram(join(ROOT, program), { "@pulumi/pulumi": pulumi, "@pulumi/openstack": modules.openstack, "runner-fleet": modules.library, "runner-fleet/pulumi": modules.component });
   return { exports, resources: await recording.settled() };
 }

@@ -33,10 +33,10 @@ export function requiredConfigKeys(file: string): string[] {
 
 /**
  * Type errors in the programs, as ts-node would report them under the examples' tsconfig
- * (CommonJS, node resolution), with `runner-fleet` mapped to src/ (only the programs' own
+ * (CommonJS, node resolution), with `runner-fleet` and its subpaths mapped to src/ (only the programs' own
  * diagnostics count: src/ is checked under its own settings by the main tsconfig).
  */
-export function typeErrors(files: string[], libraryEntry: string): string[] {
+export function typeErrors(files: string[], libraryEntries: Record<string, string>): string[] {
   const program = ts.createProgram(files, {
     strict: true,
     noEmit: true,
@@ -45,8 +45,7 @@ export function typeErrors(files: string[], libraryEntry: string): string[] {
     moduleResolution: ts.ModuleResolutionKind.Node10,
     skipLibCheck: true,
     types: ["node"],
-    baseUrl: dirname(libraryEntry),
-    paths: { "runner-fleet": [libraryEntry] },
+    paths: Object.fromEntries(Object.entries(libraryEntries).map(([name, entry]) => [name, [entry]])),
   });
   return files.flatMap((file) =>
     ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => `${file}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`),
