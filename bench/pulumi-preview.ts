@@ -34,6 +34,7 @@ const median = (values: number[]): number => {
  * The engine starts a provider process only when the program registers the first resource that
  * needs it, so that start is always on the preview's critical path.
  */
+const FLOOR = "3 dynamic resources with a written-out provider";
 const VARIANTS: Record<string, string> = {
   "import runner-fleet/pulumi, no resource": `import * as pulumi from "@pulumi/pulumi";
 import { RunnerFleet } from "runner-fleet/pulumi";
@@ -61,7 +62,7 @@ export const stack = pulumi.getStack();
   // The floor of any dynamic provider: no closure to serialize (the provider's module text is
   // written out, as RunnerFleet's is), no work in the provider; what is left is the provider
   // process and the round trips.
-  "3 dynamic resources with a written-out provider": `import * as pulumi from "@pulumi/pulumi";
+  [FLOOR]: `import * as pulumi from "@pulumi/pulumi";
 
 const PROVIDER = 'exports.handler = () => ({ create: async (inputs) => ({ id: inputs.name, outs: inputs }) });';
 
@@ -127,6 +128,10 @@ export async function benchPulumiPreview(row: Row): Promise<void> {
       row(`pulumi preview, ${what}: median of ${RUNS}`, fmt(ms), what === "empty stack" ? "" : `×${(median(ms) / median(emptyMs)).toFixed(2)} the empty stack`);
     }
     row("pulumi preview: unchanged fleet / empty stack", `×${(median(fleetMs) / median(emptyMs)).toFixed(2)}`, `≤ ×1.2 (engine ${engine.version}, transpile-only TypeScript)`);
+    // What no dynamic provider gets under, and what the fleet's own work adds to it.
+    const floorMs = times.get(FLOOR)!;
+    row("pulumi preview: dynamic-provider floor / empty stack", `×${(median(floorMs) / median(emptyMs)).toFixed(2)}`);
+    row("pulumi preview: unchanged fleet − floor", `${Math.round(median(fleetMs) - median(floorMs))} ms`);
     row(`pulumi preview, unchanged fleet: API calls in ${RUNS} previews`, String(calls), "0");
   } finally {
     await sandbox.close();
