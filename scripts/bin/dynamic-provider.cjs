@@ -106,4 +106,4 @@ function main() {
 
 if (require.main === module) main();
 
-module.exports = { deferSdkModules, onFirstUse };
+module.exports = { deferSdkModules };
