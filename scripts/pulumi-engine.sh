@@ -10,8 +10,9 @@
 #
 # What ends up in the bin directory:
 #   pulumi                          the CLI/engine (built here, or a link to a recent-enough one on PATH)
-#   pulumi-language-nodejs          the Node.js language host: the matching one when the proxy serves
-#                                   it, else a legacy one (see 3c), else none (inline programs only)
+#   pulumi-language-nodejs          the Node.js language host of the engine's era: the one next to an
+#                                   ambient `pulumi`, else a link to the build of scripts/pulumi-plugin.sh
+#                                   (from upstream sources: the Go module proxy does not serve it)
 #   pulumi-resource-pulumi-nodejs   a link to the project's own dynamic-provider launcher
 #                                   (scripts/bin/); the engine looks for bundled plugins next to
 #                                   `pulumi`, so it is found even when only `pulumi` is on PATH
@@ -20,17 +21,13 @@
 #   ${RUNNER_FLEET_PULUMI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/runner-fleet/pulumi}/<version>/bin
 # so a second run (and every other clone on the machine) takes well under a second. A cold build
 # downloads ~380 Go modules (2.1 GB module cache, 1.9 GB build cache) and compiles the CLI: about
-# 11 minutes on 2 cores (measured: 47 s download, 9 min compile, 40 s language host).
+# 4-11 minutes on 2 cores (measured: 3.5 min on an idle machine, 11 min when the cores are shared).
 #
 # Options (environment):
 #   PULUMI_ENGINE_FORCE_BUILD=1    ignore a `pulumi` on PATH and use/build the cached one
 #   PULUMI_ENGINE_REBUILD=1        discard the cached build of this version and build again
-#   PULUMI_LANGUAGE_NODEJS_VERSION a Go (pseudo-)version of
-#                                  github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
-#                                  to build, when the script cannot work it out itself
-#   PULUMI_ENGINE_REQUIRE_LANGUAGE_HOST=1  fail instead of warning when the language host is missing
-#   PULUMI_ENGINE_LEGACY_LANGUAGE_HOST=0   do not fall back to the legacy language host (see 3c)
-#   PULUMI_ENGINE_LEGACY_LANGUAGE_HOST_RELEASE  the sdk/v3 release to take it from (default v3.68.0)
+#   PULUMI_ENGINE_NO_LANGUAGE_HOST=1  do without pulumi-language-nodejs (Automation API inline
+#                                  programs need none) instead of failing when it cannot be had
 set -euo pipefail
 
 # Bump when the build recipe below changes, so cached builds made by an older recipe are redone.
@@ -41,7 +38,6 @@ shim="$root/scripts/bin/pulumi-resource-pulumi-nodejs"
 cache_root="${RUNNER_FLEET_PULUMI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/runner-fleet/pulumi}"
 readonly pkg_mod=github.com/pulumi/pulumi/pkg/v3
 readonly sdk_mod=github.com/pulumi/pulumi/sdk/v3
-readonly langhost_mod=github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
 readonly clipboard_fork=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e
 
 say() { printf '[pulumi-engine] %s\n' "$*" >&2; }
@@ -101,6 +97,19 @@ link_shim() {
   ln -sfn "$shim" "$bin/pulumi-resource-pulumi-nodejs"
 }
 
+# Links the Node.js language host of the engine's era into a bin directory of our own build, from
+# scripts/pulumi-plugin.sh (its own cache: rebuilding one never rebuilds the other).
+link_language_host() {
+  local bin="$1" host_bin
+  if host_bin="$(bash "$root/scripts/pulumi-plugin.sh" language nodejs | tail -n1)" && [ -x "$host_bin/pulumi-language-nodejs" ]; then
+    ln -sfn "$host_bin/pulumi-language-nodejs" "$bin/pulumi-language-nodejs"
+    echo "$(cat "$host_bin/../BUILD_INFO" 2>/dev/null | head -n1 || echo "from $host_bin")" >"$bin/../LANGUAGE_HOST"
+  else
+    rm -f "$bin/pulumi-language-nodejs"
+    echo "none: scripts/pulumi-plugin.sh language nodejs failed (see its message above)" >"$bin/../LANGUAGE_HOST"
+  fi
+}
+
 # Prints the result and exits: the bin directory is the last line of stdout.
 finish() {
   local bin="$1"
@@ -110,14 +119,10 @@ finish() {
   local about="unknown"
   [ -f "$bin/../LANGUAGE_HOST" ] && about="$(cat "$bin/../LANGUAGE_HOST")"
   if [ ! -x "$bin/pulumi-language-nodejs" ]; then
-    warn "no pulumi-language-nodejs: $about"
-    warn "on-disk projects (Pulumi.yaml runtime: nodejs) cannot run; Automation API inline programs can."
-    [ "${PULUMI_ENGINE_REQUIRE_LANGUAGE_HOST:-}" != 1 ] || die "PULUMI_ENGINE_REQUIRE_LANGUAGE_HOST=1 and the language host is missing"
+    [ "${PULUMI_ENGINE_NO_LANGUAGE_HOST:-}" = 1 ] || die "no pulumi-language-nodejs: $about; on-disk projects (runtime: nodejs) cannot run (PULUMI_ENGINE_NO_LANGUAGE_HOST=1 accepts that, for Automation API inline programs)"
+    warn "no pulumi-language-nodejs: $about; only Automation API inline programs can run"
   else
-    case "$about" in
-      legacy*) warn "pulumi-language-nodejs is a $about" ;;
-      *) say "pulumi-language-nodejs: $about" ;;
-    esac
+    say "pulumi-language-nodejs: $about"
   fi
   say "ready: $("$bin/pulumi" version) in $bin"
   printf '%s\n' "$bin"
@@ -146,8 +151,7 @@ if [ "${PULUMI_ENGINE_FORCE_BUILD:-}" != 1 ] && ambient="$(command -v pulumi 2>/
           ln -sfn "$(dirname "$ambient_real")/pulumi-language-nodejs" "$bin/pulumi-language-nodejs"
           echo "the one next to $ambient_real" >"$bin/../LANGUAGE_HOST"
         else
-          rm -f "$bin/pulumi-language-nodejs"
-          echo "not found next to $ambient_real nor on PATH" >"$bin/../LANGUAGE_HOST"
+          link_language_host "$bin"
         fi
         finish "$bin"
       fi
@@ -165,6 +169,7 @@ stamp="$dir/.complete"
 is_warm() { [ -f "$stamp" ] && [ "$(cat "$stamp")" = "recipe=$RECIPE" ] && [ -x "$bin/pulumi" ]; }
 
 if [ "${PULUMI_ENGINE_REBUILD:-}" != 1 ] && is_warm; then
+  link_language_host "$bin"
   finish "$bin"
 fi
 
@@ -182,6 +187,7 @@ if ! flock -n 9; then
   flock 9
 fi
 if [ "${PULUMI_ENGINE_REBUILD:-}" != 1 ] && is_warm; then
+  link_language_host "$bin"
   finish "$bin"
 fi
 rm -f "$stamp"
@@ -260,69 +266,18 @@ if go mod download "$clipboard_fork" >/dev/null 2>&1; then
   go mod edit -replace "github.com/atotto/clipboard=$clipboard_fork"
 fi
 
-# --- 3c. The Node.js language host. It is a separate Go module with no release tags, so it exists
-# on a proxy only as a pseudo-version of the commit of the sdk/<release> tag. Find that commit
-# (from the proxy's origin info) and check the proxy serves the module at it.
-langhost_version="${PULUMI_LANGUAGE_NODEJS_VERSION:-}"
-langhost_missing=""
-if [ -z "$langhost_version" ]; then
-  sdk_json="$(go mod download -json "$sdk_mod@$go_release")"
-  commit="$(sed -n 's/.*"Hash": *"\([0-9a-f]\{40\}\)".*/\1/p' <<<"$sdk_json" | head -n1)"
-  if [ -n "$commit" ]; then
-    langhost_version="${commit:0:12}" # go resolves a commit prefix to the canonical pseudo-version
-  else
-    langhost_missing="the Go module proxy gives no commit (origin info) for $sdk_mod@$go_release, so the language host's pseudo-version cannot be derived (PULUMI_LANGUAGE_NODEJS_VERSION can name one)"
-    # Say whether it would help: a proxy that serves the module at all answers @latest.
-    if ! go list -m "$langhost_mod@latest" >/dev/null 2>&1; then
-      langhost_missing+="; besides, the proxy serves no version of $langhost_mod at all"
-    fi
-  fi
-fi
-if [ -n "$langhost_version" ]; then
-  if probe="$(go list -m -json "$langhost_mod@$langhost_version" 2>&1)"; then
-    langhost_version="$(sed -n 's/.*"Version": *"\([^"]*\)".*/\1/p' <<<"$probe" | head -n1)"
-    say "language host: $langhost_mod @ $langhost_version"
-  else
-    langhost_missing="the Go module proxy does not serve $langhost_mod@$langhost_version: $(tail -n1 <<<"$probe")"
-    langhost_version=""
-  fi
-fi
-# The fallback when the matching host cannot be had: until v3.68 the Node.js language host was a
-# package inside the sdk/v3 module itself (github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/
-# pulumi-language-nodejs), and those releases ARE on the proxy (v3.68.0 is the newest one there
-# that still has it). It is built in a wrapper module of its own, since it needs that old sdk/v3.
-# It speaks the same LanguageRuntime protocol (the engine still fills the request fields it reads
-# and falls back to GetRequiredPlugins when GetRequiredPackages is unimplemented) and runs the
-# program with the INSTALLED @pulumi/pulumi's cmd/run, so the SDK the program sees is current.
-# What it lacks: newer runtime options from Pulumi.yaml (packagemanager, typescript, nodeargs are
-# ignored; TypeScript always goes through ts-node), `pulumi install`/about niceties, debugging.
-legacy_release=""
-if [ -z "$langhost_version" ]; then
-  if [ "${PULUMI_ENGINE_LEGACY_LANGUAGE_HOST:-1}" != 0 ]; then
-    legacy_release="${PULUMI_ENGINE_LEGACY_LANGUAGE_HOST_RELEASE:-v3.68.0}"
-    warn "the matching pulumi-language-nodejs cannot be had: $langhost_missing"
-    warn "FALLING BACK to the legacy Node.js language host of $sdk_mod@$legacy_release (older than the engine; set PULUMI_ENGINE_LEGACY_LANGUAGE_HOST=0 to build without a language host instead)"
-  else
-    # Not fatal: Automation API inline programs need no language host (reference §1.4).
-    warn "building WITHOUT pulumi-language-nodejs: $langhost_missing"
-    [ "${PULUMI_ENGINE_REQUIRE_LANGUAGE_HOST:-}" != 1 ] || die "PULUMI_ENGINE_REQUIRE_LANGUAGE_HOST=1 and the language host cannot be had"
-  fi
-fi
-
-# --- 3d. Resolve and download all dependencies (the slow network part). ---
+# --- 3c. Resolve and download all dependencies (the slow network part). ---
 start_heartbeat "downloading Go modules"
 say "resolving and downloading Go modules ..."
 # `tool` lines keep the commands' packages in the module graph (and `go mod tidy` from dropping
 # them); sdk/v3 is pinned to the same release explicitly, since the CLI would accept an older one.
 build_pkgs=("$pkg_mod/cmd/pulumi")
-[ -z "$langhost_version" ] || build_pkgs+=("$langhost_mod")
 go get -tool "$pkg_mod/cmd/pulumi@$go_release"
-[ -z "$langhost_version" ] || go get -tool "$langhost_mod@$langhost_version"
 go get "$sdk_mod@$go_release"
 go mod tidy
 go mod download
 stop_heartbeat
-# MVS may have raised pkg or sdk above the release (if the language host required newer ones).
+# MVS may have raised pkg or sdk above the release.
 resolved_pkg="$(go list -m -f '{{.Version}}' "$pkg_mod")"
 resolved_sdk="$(go list -m -f '{{.Version}}' "$sdk_mod")"
 if [ "$resolved_pkg" != "$go_release" ] || [ "$resolved_sdk" != "$go_release" ]; then
@@ -330,7 +285,7 @@ if [ "$resolved_pkg" != "$go_release" ] || [ "$resolved_sdk" != "$go_release" ];
 fi
 say "modules ready after $((SECONDS - started))s"
 
-# --- 3e. Compile, with the flags of upstream's .goreleaser.yml. The version ldflag matters: it is
+# --- 3d. Compile, with the flags of upstream's .goreleaser.yml. The version ldflag matters: it is
 # empty otherwise, and the Automation API refuses a CLI whose `pulumi version` is empty.
 start_heartbeat "compiling (go build)"
 say "compiling ${build_pkgs[*]} (the long part) ..."
@@ -342,34 +297,6 @@ CGO_ENABLED=0 go build -p 2 -trimpath -tags osusergo,grpcnotrace \
   -o "$tmp_bin/" "${build_pkgs[@]}"
 stop_heartbeat
 
-if [ -n "$legacy_release" ]; then
-  say "building the legacy language host from $sdk_mod@$legacy_release (about a minute) ..."
-  legacy_src="$dir/src-langhost"
-  rm -rf "$legacy_src"
-  mkdir -p "$legacy_src"
-  # A subshell, so that a failure here only loses the language host, not the whole build. (`set -e`
-  # does not act inside an `if` condition, hence the && chain.)
-  if (
-    cd "$legacy_src" &&
-      printf '// Generated by runner-fleet scripts/pulumi-engine.sh: the legacy Node.js language host.\nmodule runner-fleet.invalid/pulumi-language-nodejs-legacy\n\ngo %s\n' "${go_version#go}" >go.mod &&
-      go get -tool "$sdk_mod/nodejs/cmd/pulumi-language-nodejs@$legacy_release" &&
-      go mod tidy &&
-      CGO_ENABLED=0 go build -p 2 -trimpath -tags osusergo,grpcnotrace \
-        -ldflags "-s -w -X $sdk_mod/go/common/version.Version=$legacy_release" \
-        -o "$tmp_bin/" "$sdk_mod/nodejs/cmd/pulumi-language-nodejs"
-  ); then
-    langhost_about="legacy host from $sdk_mod@$legacy_release (the matching one is not on the Go module proxy): on-disk programs run; Pulumi.yaml runtime options are ignored"
-  else
-    warn "the legacy language host did not build; continuing without one"
-    langhost_about="none: $langhost_missing; the legacy fallback ($sdk_mod@$legacy_release) failed to build"
-    [ "${PULUMI_ENGINE_REQUIRE_LANGUAGE_HOST:-}" != 1 ] || die "PULUMI_ENGINE_REQUIRE_LANGUAGE_HOST=1 and the language host cannot be had"
-  fi
-elif [ -n "$langhost_version" ]; then
-  langhost_about="$langhost_mod@$langhost_version"
-else
-  langhost_about="none: $langhost_missing"
-fi
-
 # Sanity check before publishing the build.
 built_version="$("$tmp_bin/pulumi" version)" || die "the freshly built pulumi does not run"
 [ "$built_version" = "$go_release" ] || die "the built pulumi reports version '$built_version', expected $go_release"
@@ -377,13 +304,12 @@ built_version="$("$tmp_bin/pulumi" version)" || die "the freshly built pulumi do
 rm -rf "$bin"
 mv "$tmp_bin" "$bin"
 rm -f "$dir/LANGUAGE_HOST_UNAVAILABLE" # written by recipe 1
-printf '%s\n' "$langhost_about" >"$dir/LANGUAGE_HOST"
 {
   echo "pulumi $go_release (npm @pulumi/pulumi $sdk_version)"
-  echo "pulumi-language-nodejs: $langhost_about"
   echo "built with $go_version on $(date -u +%FT%TZ) in $((SECONDS - started))s"
 } >"$dir/BUILD_INFO"
 echo "recipe=$RECIPE" >"$stamp"
 say "built in $((SECONDS - started))s"
 trap - EXIT
+link_language_host "$bin"
 finish "$bin"

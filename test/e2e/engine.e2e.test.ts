@@ -133,15 +133,8 @@ describe("an on-disk Pulumi program (runtime: nodejs) through the CLI", () => {
   it.for(Object.keys(PROGRAMS) as (keyof typeof PROGRAMS)[])(
     "%s: stack init, preview (1 to create), up, stack export, destroy",
     { timeout: 4 * STEP_TIMEOUT_MS },
-    async (main, ctx) => {
-      if (!engine.hasLanguageHost) {
-        // Only a deliberate opt-out of the legacy language host may skip this; otherwise a missing
-        // host is a failure, like a missing engine.
-        if (process.env.PULUMI_ENGINE_LEGACY_LANGUAGE_HOST === "0") {
-          ctx.skip("PULUMI_ENGINE_LEGACY_LANGUAGE_HOST=0 and the Go module proxy has no matching pulumi-language-nodejs");
-        }
-        throw new Error(`no pulumi-language-nodejs in ${engine.binDir}: see the output of scripts/pulumi-engine.sh`);
-      }
+    async (main) => {
+      if (!engine.hasLanguageHost) throw new Error(`no pulumi-language-nodejs in ${engine.binDir}: see the output of scripts/pulumi-engine.sh`);
       const work = await newScratch();
       const program = join(work, "program");
       await mkdir(program);
@@ -180,6 +173,27 @@ describe("an on-disk Pulumi program (runtime: nodejs) through the CLI", () => {
       await cli(["stack", "rm", "--yes", "e2e"]);
     },
   );
+});
+
+describe("the Node.js language host of the engine's era", () => {
+  it("starts the program with the node arguments of the Pulumi.yaml runtime option nodeargs, which the legacy v3.68 host ignored", { timeout: 2 * STEP_TIMEOUT_MS }, async () => {
+    const work = await newScratch();
+    const program = join(work, "program");
+    await mkdir(program);
+    await writeFile(join(program, "Pulumi.yaml"), "name: engine-e2e-nodeargs\nruntime:\n  name: nodejs\n  options:\n    nodeargs: --max-old-space-size=256\n");
+    await writeFile(join(program, "package.json"), JSON.stringify({ name: "engine-e2e-nodeargs", private: true, main: "index.js" }));
+    // The heap limit the program's node runs with: about 4 GB by default on these machines, the old
+    // space asked for plus the young generation (48 MB) with the option.
+    await writeFile(join(program, "index.js"), `exports.heapLimitMb = Math.round(require("v8").getHeapStatistics().heap_size_limit / 2 ** 20);\n`);
+    await symlink(join(repoRoot, "node_modules"), join(program, "node_modules"), "dir");
+    const env = await pulumiEnv(work);
+    const cli = (args: string[]) => runPulumi(args, { cwd: program, env, timeoutMs: STEP_TIMEOUT_MS });
+    await cli(["stack", "init", "e2e"]);
+    await cli(["up", "--yes", "--skip-preview"]);
+    const { heapLimitMb } = JSON.parse((await cli(["stack", "output", "--json"])).stdout) as { heapLimitMb: number };
+    expect(heapLimitMb).toBeGreaterThanOrEqual(256);
+    expect(heapLimitMb).toBeLessThan(400);
+  });
 });
 
 // --- The same through the Automation API, with an inline program (no language host needed). ---

@@ -38,6 +38,9 @@ const PRUNE_AFTER_MS = 3600_000;
 /** The versions the installation takes from the repository's own resolution (the npm cache has them). */
 const PINNED = ["@pulumi/pulumi", "typescript", "@types/node"] as const;
 
+/** Packages an installation may add to PINNED, at the repository's versions (infrastructure stacks). */
+export type ExtraPackage = "@pulumi/openstack";
+
 async function versionOf(pkg: string): Promise<string> {
   return (JSON.parse(await readFile(join(repoRoot, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
 }
@@ -51,10 +54,10 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 /** A hash of everything the installed package is made of. */
-async function contentHash(): Promise<string> {
+async function contentHash(packages: readonly string[]): Promise<string> {
   const hash = createHash("sha256");
   hash.update(`recipe ${RECIPE}\nnode ${process.versions.node.split(".")[0]}\n`);
-  for (const pkg of PINNED) hash.update(`${pkg}@${await versionOf(pkg)}\n`);
+  for (const pkg of packages) hash.update(`${pkg}@${await versionOf(pkg)}\n`);
   const files = [...(await filesUnder(join(repoRoot, "src"))), ...["package.json", "tsconfig.json", "tsconfig.build.json", "README.md"].map((f) => join(repoRoot, f))];
   for (const file of files) {
     hash.update(`${relative(repoRoot, file)}\0`);
@@ -64,22 +67,29 @@ async function contentHash(): Promise<string> {
   return hash.digest("hex").slice(0, 16);
 }
 
-let installation: Promise<string> | undefined;
+const installations = new Map<string, Promise<string>>();
 
 /**
  * The directory of an installed runner-fleet (its `node_modules` has runner-fleet from the
- * tarball, @pulumi/pulumi, typescript and @types/node), built on first use per content. Memoized.
+ * tarball, @pulumi/pulumi, typescript and @types/node, plus `extras`), built on first use per
+ * content. Memoized.
  */
-export function installRunnerFleet(): Promise<string> {
-  installation ??= install().catch((error: unknown) => {
-    installation = undefined;
-    throw error;
-  });
+export function installRunnerFleet(extras: readonly ExtraPackage[] = []): Promise<string> {
+  const packages = [...PINNED, ...[...extras].sort()];
+  const key = packages.join(" ");
+  let installation = installations.get(key);
+  if (!installation) {
+    installation = install(packages).catch((error: unknown) => {
+      installations.delete(key);
+      throw error;
+    });
+    installations.set(key, installation);
+  }
   return installation;
 }
 
-async function install(): Promise<string> {
-  const hash = await contentHash();
+async function install(packages: readonly string[]): Promise<string> {
+  const hash = await contentHash(packages);
   const final = join(CACHE_ROOT, hash);
   await mkdir(CACHE_ROOT, { recursive: true });
   await prune(hash);
@@ -90,7 +100,7 @@ async function install(): Promise<string> {
   }
   const building = join(CACHE_ROOT, `${hash}.building-${process.pid}-${Date.now()}`);
   try {
-    await build(building);
+    await build(building, packages);
     await writeFile(join(building, ".complete"), new Date().toISOString());
     try {
       await rename(building, final);
@@ -104,7 +114,7 @@ async function install(): Promise<string> {
   }
 }
 
-async function build(dir: string): Promise<void> {
+async function build(dir: string, packages: readonly string[]): Promise<void> {
   const stage = join(dir, "stage");
   await mkdir(stage, { recursive: true });
   process.stderr.write(`[pulumi-project] building and installing runner-fleet from npm pack into ${dir} (once per content)\n`);
@@ -125,7 +135,7 @@ async function build(dir: string): Promise<void> {
     // Relative, so the installation stays valid after the directory is renamed into place.
     dependencies: {
       "runner-fleet": `file:./${filename}`,
-      ...Object.fromEntries(await Promise.all(PINNED.map(async (pkg) => [pkg, await versionOf(pkg)] as const))),
+      ...Object.fromEntries(await Promise.all(packages.map(async (pkg) => [pkg, await versionOf(pkg)] as const))),
     },
     overrides: { "@types/node": await versionOf("@types/node") },
   };
@@ -173,6 +183,8 @@ export interface ProjectLayout {
   programDir?: string;
   /** Extra environment for the CLI (and so for the language host and the provider process); undefined removes a variable. */
   env?: Record<string, string | undefined>;
+  /** Packages the program needs besides runner-fleet and @pulumi/pulumi. */
+  extras?: readonly ExtraPackage[];
 }
 
 export interface RunOptions {
@@ -187,7 +199,7 @@ export const STEP_TIMEOUT_MS = 5 * 60_000;
 
 /** Lays out a project in a fresh scratch directory, its node_modules linked to the installed runner-fleet. */
 export async function createPulumiProject(layout: ProjectLayout): Promise<PulumiProject> {
-  const installed = await installRunnerFleet();
+  const installed = await installRunnerFleet(layout.extras);
   const work = await scratchDir("runner-fleet-e2e-project-");
   const dir = join(work, "project");
   await mkdir(dir);
