@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 // Extracts the GitHub REST paths the sandbox serves, plus every `components` entry they reference
 // (transitively), from @octokit/openapi's generated description into a small committed file.
-// The full package is 404 MB unpacked, too big for CI; the subset is tens of kB.
+// The full package is 404 MB unpacked, too big for CI; the subset is tens of kB. With --webhooks,
+// it also extracts the webhook payload schemas the sandbox sends (workflow_job, ping) from
+// @octokit/openapi-webhooks into webhooks.subset.json.
 //
 // Regenerate:
 //   cd /tmp && npm pack @octokit/openapi@23 && tar -xzf octokit-openapi-*.tgz \
 //     package/package.json package/generated/api.github.com.json package/generated/ghec.json
-//   node scripts/extract-github-openapi.mjs /tmp/package/generated/api.github.com.json [/tmp/package/generated/ghec.json]
+//   mkdir -p /tmp/wh && npm pack @octokit/openapi-webhooks@12 && tar -xzf octokit-openapi-webhooks-*.tgz -C /tmp/wh \
+//     package/package.json package/generated/api.github.com.json
+//   node scripts/extract-github-openapi.mjs /tmp/package/generated/api.github.com.json [/tmp/package/generated/ghec.json] \
+//     [--webhooks /tmp/wh/package/generated/api.github.com.json]
 //
 // Enterprise runner endpoints exist only in the GHEC description (ghec.json); when it is given,
 // those paths are taken from it. Without it they are left out and the validator reports them.
@@ -17,6 +22,7 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const outDir = resolve(here, "../test/support/github-openapi");
 const outFile = join(outDir, "api.github.com.subset.json");
+const webhooksOutFile = join(outDir, "webhooks.subset.json");
 
 /** The operations src/sandbox/github-*.ts serves: path template → methods. */
 const SCOPES = ["/repos/{owner}/{repo}", "/orgs/{org}"];
@@ -28,6 +34,14 @@ const runnerPaths = (prefix) => ({
   [`${prefix}/actions/runners/registration-token`]: ["post"],
   [`${prefix}/actions/runners/remove-token`]: ["post"],
 });
+const hookPaths = (prefix) => ({
+  [`${prefix}/hooks`]: ["get", "post"],
+  [`${prefix}/hooks/{hook_id}`]: ["get", "patch", "delete"],
+  [`${prefix}/hooks/{hook_id}/pings`]: ["post"],
+  [`${prefix}/hooks/{hook_id}/deliveries`]: ["get"],
+  [`${prefix}/hooks/{hook_id}/deliveries/{delivery_id}`]: ["get"],
+  [`${prefix}/hooks/{hook_id}/deliveries/{delivery_id}/attempts`]: ["post"],
+});
 const DOTCOM_PATHS = {
   "/": ["get"],
   "/app/installations/{installation_id}/access_tokens": ["post"],
@@ -35,20 +49,26 @@ const DOTCOM_PATHS = {
   "/repos/{owner}/{repo}/actions/runs/{run_id}/jobs": ["get"],
   "/repos/{owner}/{repo}/actions/jobs/{job_id}": ["get"],
   ...Object.assign({}, ...SCOPES.map(runnerPaths)),
+  ...Object.assign({}, ...SCOPES.map(hookPaths)),
 };
 const GHEC_PATHS = { ...runnerPaths(ENTERPRISE), [`${ENTERPRISE}/actions/runner-groups`]: ["get"] };
 /** Shared error shapes the validator falls back to for statuses a path does not document. */
 const ALWAYS = ["#/components/schemas/basic-error", "#/components/schemas/validation-error-simple"];
+/** The webhook events (and their payload schemas) src/sandbox/github-webhook-payload.ts sends. */
+const WEBHOOKS = ["workflow-job-queued", "workflow-job-in-progress", "workflow-job-completed", "ping"];
 
-const [dotcomPath, ghecPath] = process.argv.slice(2);
-if (!dotcomPath) {
-  console.error("usage: extract-github-openapi.mjs <api.github.com.json> [ghec.json]");
+const args = process.argv.slice(2);
+const flag = args.indexOf("--webhooks");
+const webhooksPath = flag >= 0 ? args[flag + 1] : undefined;
+const [dotcomPath, ghecPath] = flag >= 0 ? [...args.slice(0, flag), ...args.slice(flag + 2)] : args;
+if (!dotcomPath || (flag >= 0 && !webhooksPath)) {
+  console.error("usage: extract-github-openapi.mjs <api.github.com.json> [ghec.json] [--webhooks <openapi-webhooks api.github.com.json>]");
   process.exit(2);
 }
 const dotcom = JSON.parse(readFileSync(dotcomPath, "utf8"));
 const ghec = ghecPath ? JSON.parse(readFileSync(ghecPath, "utf8")) : undefined;
 
-const out = { paths: {}, components: {} };
+let out = { paths: {}, components: {} };
 const conflicts = [];
 
 /** Drops examples, descriptions and vendor extensions: they are most of the size and validate nothing. */
@@ -119,10 +139,11 @@ copyPaths(dotcom, DOTCOM_PATHS, "api.github.com.json");
 ALWAYS.forEach((ref) => copyRef(dotcom, ref));
 if (ghec) copyPaths(ghec, GHEC_PATHS, "ghec.json");
 
-const version = (() => {
-  const pkg = resolve(dirname(dotcomPath), "../package.json");
+const packageVersion = (file) => {
+  const pkg = resolve(dirname(file), "../package.json");
   return existsSync(pkg) ? JSON.parse(readFileSync(pkg, "utf8")).version : "unknown";
-})();
+};
+const version = packageVersion(dotcomPath);
 const subset = {
   openapi: dotcom.openapi,
   info: {
@@ -140,3 +161,34 @@ writeFileSync(outFile, `${JSON.stringify(subset, null, 1)}\n`);
 if (conflicts.length > 0) console.warn(`kept api.github.com.json's version of: ${conflicts.join(", ")}`);
 const count = Object.values(out.components).reduce((n, group) => n + Object.keys(group).length, 0);
 console.log(`wrote ${outFile}: ${Object.keys(out.paths).length} paths, ${count} components`);
+
+if (webhooksPath) {
+  // Same walk over the webhooks description (OpenAPI 3.1: JSON Schema 2020-12 types such as ["string", "null"]).
+  const doc = JSON.parse(readFileSync(webhooksPath, "utf8"));
+  out = { paths: {}, components: {} };
+  conflicts.length = 0;
+  const webhooks = {};
+  for (const name of WEBHOOKS) {
+    const op = doc.webhooks?.[name]?.post;
+    if (!op) throw new Error(`openapi-webhooks has no webhook ${name}`);
+    const kept = strip({ operationId: op.operationId, requestBody: op.requestBody });
+    webhooks[name] = { post: kept };
+    collectRefs(doc, kept);
+  }
+  const subsetWebhooks = {
+    openapi: doc.openapi,
+    info: {
+      title: "GitHub webhooks (subset sent by the runner-fleet sandbox)",
+      version: doc.info.version,
+      license: { name: "MIT", url: "https://github.com/octokit/openapi-webhooks/blob/main/LICENSE" },
+      "x-source": `@octokit/openapi-webhooks@${packageVersion(webhooksPath)} generated/api.github.com.json`,
+      "x-generated-by": "scripts/extract-github-openapi.mjs --webhooks (examples, descriptions and x-* extensions stripped)",
+    },
+    webhooks,
+    components: out.components,
+  };
+  writeFileSync(webhooksOutFile, `${JSON.stringify(subsetWebhooks, null, 1)}\n`);
+  if (conflicts.length > 0) console.warn(`conflicting copies in the webhooks description: ${conflicts.join(", ")}`);
+  const n = Object.values(out.components).reduce((sum, group) => sum + Object.keys(group).length, 0);
+  console.log(`wrote ${webhooksOutFile}: ${WEBHOOKS.length} webhooks, ${n} components`);
+}

@@ -7,7 +7,7 @@
 import { guarded, type SideContext } from "./github-guard.js";
 import { DOCS, iso, validationError } from "./github-http.js";
 import type { SandboxJob } from "./github-state.js";
-import type { JobSpec } from "./github-world.js";
+import type { JobSpec } from "./github-jobs.js";
 import type { Route, SandboxRequest, SandboxResponse } from "./http.js";
 
 /** The path prefix of every sandbox-only route. */
@@ -80,6 +80,10 @@ function controlJobJson(job: SandboxJob): Record<string, unknown> {
     created_at: iso(job.createdAt),
     started_at: job.startedAt === undefined ? null : iso(job.startedAt),
     completed_at: job.completedAt === undefined ? null : iso(job.completedAt),
+    // The same times in epoch ms: GitHub's ISO form has whole seconds, too coarse for job wait.
+    created_at_ms: job.createdAt,
+    started_at_ms: job.startedAt ?? null,
+    completed_at_ms: job.completedAt ?? null,
   };
 }
 

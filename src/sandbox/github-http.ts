@@ -14,6 +14,8 @@ export const DOCS = {
   apps: "https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app",
   primaryRateLimit: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-the-primary-rate-limit",
   secondaryRateLimit: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+  repoHooks: "https://docs.github.com/rest/repos/webhooks",
+  orgHooks: "https://docs.github.com/rest/orgs/webhooks",
 } as const;
 
 /** A `basic-error` answer, e.g. 404 `{"message":"Not Found",…,"status":"404"}`. */

@@ -78,15 +78,3 @@ export function runnerGroupsJson(base: string, scopePath: string, enterprise: bo
     ...(enterprise ? {} : { inherited: false }),
   }));
 }
-
-/** The `pre-job` console marker line of docs/console-markers.md for a job starting at `now`. */
-export function preJobMarker(job: SandboxJob, now: number): string {
-  const fields = {
-    timestamp: Math.floor(now / 1000),
-    workflow: job.workflow,
-    repository: job.repository,
-    event: job.event,
-    workflow_run_id: String(job.runId),
-  };
-  return `RUNNER_FLEET_MARKER pre-job ${JSON.stringify(fields)}`;
-}

@@ -1,8 +1,8 @@
 /**
  * The simulated GitHub half of the sandbox: routes for the HTTP service, the hooks the OpenStack
- * half calls, fault formatting, and test/CLI controls (tokens, jobs, snapshots). It shares no code
- * with src/github: it serves the API real GitHub serves, plus the sandbox's own `/_sandbox/`
- * control routes (queuing jobs over HTTP).
+ * half calls, fault formatting, webhook delivery, and test/CLI controls (tokens, jobs, webhook
+ * faults, snapshots). It shares no code with src/github: it serves the API real GitHub serves,
+ * plus the sandbox's own `/_sandbox/` control routes (queuing jobs, setting webhook faults).
  */
 import type { CloudSideHooks, FaultSpec, GitHubSideHooks } from "./bridge.js";
 import { appPublicKey, generateAppPrivateKey, randomToken } from "./github-auth.js";
@@ -10,14 +10,24 @@ import { controlRoutes } from "./github-control-routes.js";
 import type { SideContext } from "./github-guard.js";
 import { githubError } from "./github-http.js";
 import { jobAndAppRoutes } from "./github-job-routes.js";
+import type { JobSpec } from "./github-jobs.js";
 import { primaryRateFault, secondaryLimited } from "./github-ratelimit.js";
 import { runnerRoutes } from "./github-runner-routes.js";
 import { createWorldState, isWorldState, type SandboxJob, type SandboxRunner } from "./github-state.js";
-import { GitHubWorld, type JobSpec } from "./github-world.js";
+import { webhookControlRoutes } from "./github-webhook-control.js";
+import { deliveryRoutes } from "./github-webhook-delivery-routes.js";
+import { parseWebhookFaults, type ResolvedFaults, type WebhookFaults } from "./github-webhook-faults.js";
+import { hookRoutes } from "./github-webhook-routes.js";
+import { createWebhookState, type HookDelivery } from "./github-webhook-types.js";
+import { WebhookService, type WebhookOptions } from "./github-webhooks.js";
+import { GitHubWorld, type WorldOptions } from "./github-world.js";
 import type { Route, SandboxRequest, SandboxResponse } from "./http.js";
 
 export type { SandboxJob, SandboxRunner } from "./github-state.js";
-export type { JobSpec } from "./github-world.js";
+export type { JobSpec } from "./github-jobs.js";
+export type { ResolvedFaults, WebhookFaults } from "./github-webhook-faults.js";
+export type { HookDelivery } from "./github-webhook-types.js";
+export type { WebhookOptions } from "./github-webhooks.js";
 
 /** How the simulated GitHub behaves. */
 export interface GitHubSideOptions {
@@ -33,6 +43,10 @@ export interface GitHubSideOptions {
   jitPerMinute?: number;
   /** Requests per hour per token (default 5000). */
   primaryLimit?: number;
+  /** Webhook delivery: faults (loss, duplicates, reordering, delay, signatures) and bounds. */
+  webhooks?: WebhookOptions;
+  /** The API URL payloads link to (`url`, `check_run_url`, `repository.url` …; default http://127.0.0.1). */
+  apiUrl?: () => string;
 }
 
 /** The simulated GitHub, ready to be served by startHttpService and driven by tick(). */
@@ -61,29 +75,55 @@ export interface GitHubSide {
   jobs(): SandboxJob[];
   /** The true runner state (true busy flag, VM id), not the lagging list. */
   runners(): SandboxRunner[];
+  /** Replaces the webhook faults (over HTTP: PUT /_sandbox/webhooks/faults); throws listing every problem. */
+  setWebhookFaults(faults: WebhookFaults): void;
+  /** The webhook faults in force, defaults filled in. */
+  webhookFaults(): ResolvedFaults;
+  /** Every recorded delivery attempt of every hook, oldest first. */
+  webhookDeliveries(): HookDelivery[];
+  /** Resolves once no webhook delivery is queued, delayed, held or in flight. */
+  webhooksIdle(): Promise<void>;
+  /** Stops sending webhooks (queued ones are dropped, in-flight ones aborted). */
+  close(): void;
 }
 
 /** Creates the simulated GitHub with a fresh admin PAT and app key. */
 export function createGitHubSide(options: GitHubSideOptions): GitHubSide {
-  const { now, hooks, busyLagMs = 0, onlineDelayMs = 50, jitPerMinute = 180, primaryLimit = 5000 } = options;
+  const { now, hooks, busyLagMs = 0, onlineDelayMs = 50, jitPerMinute = 180, primaryLimit = 5000, apiUrl = () => "http://127.0.0.1" } = options;
   const app = { appId: 123456, installationId: 7654321, privateKey: generateAppPrivateKey() };
-  const world = new GitHubWorld(createWorldState(randomToken("ghp_"), app), { now, hooks, busyLagMs, onlineDelayMs });
+  // The world tells the webhook service about job transitions; the service reads the world's state.
+  let service: WebhookService | undefined;
+  const jobChanged: WorldOptions["jobChanged"] = (job, action) => service?.jobChanged(job, action);
+  const world = new GitHubWorld(createWorldState(randomToken("ghp_"), app), { now, hooks, busyLagMs, onlineDelayMs, jobChanged });
+  const webhooks = new WebhookService(world, apiUrl, options.webhooks);
+  service = webhooks;
   let publicKey = appPublicKey(app);
   const ctx: SideContext = { world, primaryLimit, jitPerMinute, appPublicKey: () => publicKey };
   const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
   return {
-    routes: [...runnerRoutes(ctx), ...jobAndAppRoutes(ctx), ...controlRoutes(ctx)],
+    routes: [
+      ...runnerRoutes(ctx),
+      ...jobAndAppRoutes(ctx),
+      ...hookRoutes(ctx, webhooks),
+      ...deliveryRoutes(ctx, webhooks),
+      ...controlRoutes(ctx),
+      ...webhookControlRoutes(ctx, webhooks),
+    ],
     hooks: {
       runnerStarted: (vmId, jitConfig) => world.runnerStarted(vmId, jitConfig),
       vmGone: (vmId) => world.vmGone(vmId),
     },
     onFault: (fault) => formatFault(fault, primaryLimit, now()),
-    tick: () => world.tick(),
+    tick: () => {
+      world.tick();
+      webhooks.prune();
+    },
     snapshot: () => copy(world.state),
     restore(state) {
       if (!isWorldState(state)) throw new Error("restore: not a snapshot of the sandbox's GitHub side (version 1)");
       world.state = copy(state);
+      world.state.webhooks ??= createWebhookState();
       publicKey = appPublicKey(world.state.app);
     },
     get token() {
@@ -101,6 +141,15 @@ export function createGitHubSide(options: GitHubSideOptions): GitHubSide {
     enqueueJob: (job) => copy(world.enqueueJob(job)),
     jobs: () => copy(world.state.jobs),
     runners: () => copy(world.state.runners),
+    setWebhookFaults(faults) {
+      const parsed = parseWebhookFaults(faults);
+      if ("errors" in parsed) throw new Error(`setWebhookFaults: ${parsed.errors.join("; ")}`);
+      webhooks.setFaults(parsed);
+    },
+    webhookFaults: () => webhooks.faults(),
+    webhookDeliveries: () => copy(world.state.webhooks.deliveries),
+    webhooksIdle: () => webhooks.idle(),
+    close: () => webhooks.close(),
   };
 }
 

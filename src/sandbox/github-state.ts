@@ -2,6 +2,7 @@
  * The simulated GitHub's whole state as plain JSON data, so that snapshot/restore is a deep copy
  * and every time-based transition is a timestamp compared with `now()` in `tick()`.
  */
+import { createWebhookState, type WebhookState } from "./github-webhook-types.js";
 
 /** A self-hosted runner as the sandbox knows it (the true state, not the lagging listed view). */
 export interface SandboxRunner {
@@ -44,8 +45,11 @@ export interface SandboxJob {
   event: string;
   status: "queued" | "in_progress" | "completed";
   conclusion: "success" | "failure" | null;
+  /** When it was queued (sandbox clock, epoch ms); job wait = startedAt − createdAt. */
   createdAt: number;
+  /** When a runner took it. */
   startedAt?: number;
+  /** When it ended. */
   completedAt?: number;
   runnerId?: number;
   runnerName?: string;
@@ -82,6 +86,8 @@ export interface GitHubWorldState {
   jitTimes: number[];
   labelIds: Record<string, number>;
   counters: { runnerId: number; jobId: number; runId: number; labelId: number };
+  /** Hooks, events and delivery attempts (absent from snapshots older than webhooks; restore fills it in). */
+  webhooks: WebhookState;
 }
 
 /** Runner groups every org and enterprise has (repos only have the default one). */
@@ -110,10 +116,14 @@ export function createWorldState(seedToken: string, app: SandboxApp): GitHubWorl
     labelIds: {},
     // Ids start high enough to look like GitHub's and never collide with "1"-style fixtures.
     counters: { runnerId: 100, jobId: 5000, runId: 9000, labelId: 1 },
+    webhooks: createWebhookState(),
   };
 }
 
-/** Loose structural check for restore(): enough to reject a file that is not a snapshot. */
+/**
+ * Loose structural check for restore(): enough to reject a file that is not a snapshot. `webhooks`
+ * is not required, so a state file written before webhooks existed still loads (with none).
+ */
 export function isWorldState(value: unknown): value is GitHubWorldState {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Partial<Record<keyof GitHubWorldState, unknown>>;

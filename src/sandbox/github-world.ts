@@ -6,26 +6,9 @@
 import type { CloudSideHooks } from "./bridge.js";
 import { decodeJitConfig, encodeJitConfig, newJitSecret } from "./github-jit.js";
 import { pruneJitTimes } from "./github-ratelimit.js";
-import { preJobMarker } from "./github-shapes.js";
-import {
-  DEFAULT_JOB_LABELS,
-  listedBusyAt,
-  scopeServes,
-  type GitHubWorldState,
-  type SandboxJob,
-  type SandboxRunner,
-} from "./github-state.js";
-
-/** What a caller may say about a job to enqueue. */
-export interface JobSpec {
-  /** `owner/repo`. */
-  repository: string;
-  labels?: string[];
-  durationMs?: number;
-  conclusion?: "success" | "failure";
-  workflow?: string;
-  event?: string;
-}
+import { createJob, runnerFor, type JobAction, type JobSpec } from "./github-jobs.js";
+import { preJobMarker } from "./github-markers.js";
+import { listedBusyAt, type GitHubWorldState, type SandboxJob, type SandboxRunner } from "./github-state.js";
 
 /** Timing knobs of the world (see createGitHubSide). */
 export interface WorldOptions {
@@ -33,6 +16,8 @@ export interface WorldOptions {
   hooks: CloudSideHooks;
   busyLagMs: number;
   onlineDelayMs: number;
+  /** Told about every job transition, after the state has changed (the webhooks send from here). */
+  jobChanged?: (job: SandboxJob, action: JobAction) => void;
 }
 
 /** The GitHub world: state plus the rules that move it. `state` is replaced wholesale on restore. */
@@ -93,21 +78,9 @@ export class GitHubWorld {
 
   /** Queues a job; the scheduler hands it to a matching runner at the next tick. */
   enqueueJob(spec: JobSpec): SandboxJob {
-    const job: SandboxJob = {
-      id: this.state.counters.jobId++,
-      runId: this.state.counters.runId++,
-      repository: spec.repository,
-      // A copy: callers may queue several jobs from one spec (POST /_sandbox/jobs with count).
-      labels: [...(spec.labels ?? DEFAULT_JOB_LABELS)],
-      durationMs: spec.durationMs ?? 1000,
-      plannedConclusion: spec.conclusion ?? "success",
-      workflow: spec.workflow ?? "CI",
-      event: spec.event ?? "push",
-      status: "queued",
-      conclusion: null,
-      createdAt: this.now(),
-    };
+    const job = createJob(this.state, spec, this.now());
     this.state.jobs.push(job);
+    this.options.jobChanged?.(job, "queued");
     return job;
   }
 
@@ -153,15 +126,7 @@ export class GitHubWorld {
   /** Hands queued jobs, oldest first, to the oldest idle online runner whose labels cover them. */
   private schedule(now: number): void {
     for (const job of this.state.jobs.filter((j) => j.status === "queued")) {
-      const wanted = job.labels.map((l) => l.toLowerCase());
-      const runner = this.state.runners.find(
-        (r) =>
-          r.status === "online" &&
-          r.processAlive &&
-          !r.busy &&
-          scopeServes(r.scope, job.repository) &&
-          wanted.every((l) => r.labels.some((have) => have.toLowerCase() === l)),
-      );
+      const runner = runnerFor(this.state, job);
       if (runner !== undefined) this.assign(job, runner, now);
     }
   }
@@ -179,12 +144,14 @@ export class GitHubWorld {
     runner.jobId = job.id;
     // The runner's job-started hook writes this (docs/console-markers.md).
     if (runner.vmId !== undefined) this.options.hooks.writeConsole(runner.vmId, preJobMarker(job, now));
+    this.options.jobChanged?.(job, "in_progress");
   }
 
   /** Ends a job; a normally finished ephemeral runner deregisters and its process exits. */
   private completeJob(job: SandboxJob, conclusion: "success" | "failure", finished: boolean): void {
     const now = this.now();
     Object.assign(job, { status: "completed", conclusion, completedAt: now });
+    this.options.jobChanged?.(job, "completed");
     const runner = this.state.runners.find((r) => r.id === job.runnerId);
     if (runner === undefined) return;
     this.setBusy(runner, false, now);

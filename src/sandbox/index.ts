@@ -2,106 +2,18 @@
  * The sandbox: a simulated GitHub and a simulated OpenStack on loopback sharing one world and one
  * clock (docs in ../../shared/SPEC.md §6). It shares no code with src/github or src/openstack.
  */
-import type { FaultSpec, LoggedRequest, SandboxService } from "./bridge.js";
 import { FaultInjector } from "./faults.js";
-import { type GitHubSideOptions, type JobSpec, type SandboxJob, type SandboxRunner, createGitHubSide } from "./github-side.js";
+import { createGitHubSide } from "./github-side.js";
 import { startHttpService } from "./http.js";
 import { IDENTITY, cloudsYaml } from "./openstack-seed.js";
 import { type OpenStackSide, startOpenStack } from "./openstack-side.js";
 import { type SandboxSnapshot, StateSaver, loadSnapshot } from "./persistence.js";
 import { RequestLog } from "./request-log.js";
+import type { Sandbox, SandboxOptions } from "./sandbox-types.js";
 
 export type { FaultSpec, LoggedRequest, SandboxService } from "./bridge.js";
-export type { JobSpec, SandboxJob, SandboxRunner } from "./github-side.js";
-
-/** How to start a sandbox; every field is optional. */
-export interface SandboxOptions {
-  /** Loopback address to listen on (default 127.0.0.1). */
-  host?: string;
-  githubPort?: number;
-  openstackPort?: number;
-  /** Delay added to every request on both sides, in ms (a number or a sampler, for realistic benchmarks). */
-  latencyMs?: number | (() => number);
-  /** From create to ACTIVE (default 100). */
-  bootDelayMs?: number;
-  /** From the runner exiting to SHUTOFF (default 50). */
-  shutdownDelayMs?: number;
-  /** How long a deleted server stays listed with task_state `deleting` (default 100). */
-  deleteDelayMs?: number;
-  /** Keystone token lifetime (default 3600). */
-  tokenLifetimeSeconds?: number;
-  /** Load the state from this file on start if present, save it on change and on close. */
-  stateFile?: string;
-  quota?: { instances?: number };
-  /** Highest compute microversion offered (default "2.93"). */
-  novaMaxMicroversion?: string;
-  /** The shared clock (default Date.now). */
-  now?: () => number;
-  /** How often time-based transitions are applied (default 25 ms). */
-  tickMs?: number;
-  /** Record parsed GitHub response bodies in the request log (default true; for OpenAPI validation). */
-  recordGitHubBodies?: boolean;
-  /** Passed through to the simulated GitHub. */
-  github?: Omit<GitHubSideOptions, "now" | "hooks">;
-}
-
-/** A VM as the sandbox's test controls summarize it. */
-export interface SandboxServer {
-  id: string;
-  name: string;
-  status: string;
-  taskState: string | null;
-  metadata: Record<string, string>;
-  tags: string[];
-  /** Epoch ms. */
-  createdAt: number;
-}
-
-/** The password-auth credentials of the seeded OpenStack user. */
-export interface SandboxCredentials {
-  username: string;
-  password: string;
-  projectName: string;
-  userDomainName: string;
-  projectDomainName: string;
-}
-
-/** A running sandbox with its URLs, credentials and test controls. */
-export interface Sandbox {
-  githubUrl: string;
-  /** The seeded admin personal access token. */
-  githubToken: string;
-  /** The GitHub App whose JWTs the simulated GitHub accepts. */
-  githubApp: { appId: number; installationId: number; privateKey: string };
-  openstackUrl: string;
-  /** Keystone v3 URL (ends in `/v3`). */
-  openstackAuthUrl: string;
-  cloudName: "sandbox";
-  /** A complete clouds.yaml: cloud `sandbox` (password) and `sandbox-appcred` (application credential). */
-  cloudsYaml: string;
-  credentials: SandboxCredentials;
-  appCredential: { id: string; secret: string };
-  enqueueJob(job: JobSpec): SandboxJob;
-  jobs(): SandboxJob[];
-  servers(): SandboxServer[];
-  /** The full serial console of a VM (empty when unknown). */
-  consoleOf(vmId: string): string[];
-  /** The true GitHub runner state (not the lagging list). */
-  githubRunners(): SandboxRunner[];
-  fault(spec: FaultSpec): void;
-  clearFaults(): void;
-  /** The next `n` created servers go to ERROR ("No valid host was found."). */
-  failNextServers(n: number): void;
-  setQuota(quota: { instances: number }): void;
-  setTokenLifetime(seconds: number): void;
-  requests(service?: SandboxService): LoggedRequest[];
-  resetRequests(): void;
-  addToken(token: string, opts?: { permissions?: "admin" | "read" }): void;
-  revokeToken(token: string): void;
-  /** Writes the state file now (when `stateFile` is set). */
-  save(): void;
-  close(): Promise<void>;
-}
+export type { HookDelivery, JobSpec, ResolvedFaults, SandboxJob, SandboxRunner, WebhookFaults, WebhookOptions } from "./github-side.js";
+export type { Sandbox, SandboxCredentials, SandboxOptions, SandboxServer } from "./sandbox-types.js";
 
 /** Starts the sandbox on loopback; usable with no options at all. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -111,9 +23,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const log = new RequestLog();
   const faults = new FaultInjector();
   let openstack: OpenStackSide | undefined;
+  let githubUrl = `http://${host}`;
   const github = createGitHubSide({
     ...options.github,
     now,
+    // Webhook payloads link back to this API, as GitHub's link to api.github.com.
+    apiUrl: () => githubUrl,
     // The OpenStack side starts below; the GitHub side only calls these from tick() and routes.
     hooks: {
       runnerExited: (vmId, code) => openstack?.cloudHooks.runnerExited(vmId, code),
@@ -148,6 +63,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(latencyMs === undefined ? {} : { latencyMs }),
     ...(options.githubPort === undefined ? {} : { port: options.githubPort }),
   });
+  githubUrl = gh.url;
   const saver = stateFile === undefined ? undefined : new StateSaver(stateFile, snapshot);
   saver?.start(loaded !== undefined);
   const ticker = setInterval(() => {
@@ -202,9 +118,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     resetRequests: () => log.reset(),
     addToken: (token, opts) => github.addToken(token, opts),
     revokeToken: (token) => github.revokeToken(token),
+    setWebhookFaults: (faults) => github.setWebhookFaults(faults),
+    webhookFaults: () => github.webhookFaults(),
+    webhookDeliveries: () => github.webhookDeliveries(),
+    webhooksIdle: () => github.webhooksIdle(),
     save: () => saver?.flush(),
     close: async () => {
       clearInterval(ticker);
+      github.close();
       saver?.stop();
       await Promise.all([gh.close(), os.close()]);
     },

@@ -1,7 +1,7 @@
 import type { SandboxRequest, SandboxResponse } from "./http.js";
 import { novaError, pyStr } from "./openstack-errors.js";
 import { isAdmin } from "./openstack-keystone.js";
-import type { NovaContext } from "./openstack-nova.js";
+import type { NovaContext } from "./openstack-nova-context.js";
 import { vmStateOf } from "./openstack-nova-views.js";
 import type { CloudWorld, ServerRecord } from "./openstack-world.js";
 

@@ -2,7 +2,7 @@ import type { SandboxResponse } from "./http.js";
 import { novaError, pyStr } from "./openstack-errors.js";
 import { FLAVORS, IMAGES, NETWORK, SECURITY_GROUP } from "./openstack-seed.js";
 import type { ServerInput } from "./openstack-world.js";
-import type { Microversion } from "./openstack-nova-views.js";
+import type { Microversion } from "./openstack-nova-context.js";
 
 /** Server keys `POST /servers` accepts, with the microversion range each is valid in (schemas/servers.py). */
 const SERVER_KEYS: Record<string, [number, number]> = {

@@ -1,7 +1,7 @@
 import type { SandboxRequest, SandboxResponse } from "./http.js";
 import { novaError } from "./openstack-errors.js";
 import { isAdmin } from "./openstack-keystone.js";
-import type { NovaContext } from "./openstack-nova.js";
+import type { NovaContext } from "./openstack-nova-context.js";
 import { serverOrder } from "./openstack-nova-sort.js";
 import { novaLinks, serverView } from "./openstack-nova-views.js";
 import type { CloudWorld } from "./openstack-world.js";

@@ -2,12 +2,9 @@ import { createHash } from "node:crypto";
 import type { SandboxRequest, SandboxResponse } from "./http.js";
 import { novaError } from "./openstack-errors.js";
 import { isAdmin } from "./openstack-keystone.js";
-import type { NovaContext } from "./openstack-nova.js";
+import type { Microversion, NovaContext } from "./openstack-nova-context.js";
 import { FLAVORS, type SeedFlavor, isoMicros, isoSeconds } from "./openstack-seed.js";
 import type { ServerRecord } from "./openstack-world.js";
-
-/** A negotiated compute microversion, as its minor number (major is always 2). */
-export type Microversion = number;
 
 /**
  * The microversion a request asks for: `OpenStack-API-Version: compute 2.X` (2.27+) or the legacy

@@ -6,9 +6,10 @@ import { serverAction } from "./openstack-nova-actions.js";
 import { validateCreate } from "./openstack-nova-create.js";
 import { listServers } from "./openstack-nova-list.js";
 import { showQuota, updateQuota } from "./openstack-nova-quota.js";
-import { type Microversion, flavorView, microversionHeaders, novaLinks, requestedMicroversion, serverView } from "./openstack-nova-views.js";
+import type { Microversion, NovaContext } from "./openstack-nova-context.js";
+import { flavorView, microversionHeaders, novaLinks, requestedMicroversion, serverView } from "./openstack-nova-views.js";
 import { FLAVORS } from "./openstack-seed.js";
-import type { CloudWorld, TokenRecord } from "./openstack-world.js";
+import type { CloudWorld } from "./openstack-world.js";
 
 /** What the Nova routes need. */
 export interface NovaOptions {
@@ -16,13 +17,6 @@ export interface NovaOptions {
   baseUrl: () => string;
   /** Highest microversion offered, as its minor number (Zed: 93). */
   maxMicroversion: () => Microversion;
-}
-
-/** Context of an authenticated, microversioned Nova request. */
-export interface NovaContext {
-  token: TokenRecord;
-  mv: Microversion;
-  base: string;
 }
 
 /** Nova's compute API subset: version document, servers, console output and flavors. */

@@ -4,12 +4,14 @@ import { FaultInjector } from "../../src/sandbox/faults.js";
 import { createGitHubSide, type GitHubSide } from "../../src/sandbox/github-side.js";
 import { startHttpService, type HttpService } from "../../src/sandbox/http.js";
 import { RequestLog } from "../../src/sandbox/request-log.js";
-import { documentedOperations, isSandboxControlRoute, validateGitHubResponse } from "../support/github-openapi/validate.js";
+import { documentedOperations, isSandboxControlRoute, validateGitHubResponse, validateWebhookPayload } from "../support/github-openapi/validate.js";
+import { startReceiver, type WebhookReceiver } from "../unit/sandbox/webhook-receiver.js";
 
 // The GitHub side alone behind the shared HTTP plumbing, answering plain fetch over loopback.
 let t = Date.now();
 let side: GitHubSide;
 let service: HttpService;
+let receiver: WebhookReceiver;
 const log = new RequestLog();
 const faults = new FaultInjector();
 
@@ -35,10 +37,13 @@ function appJwt(): string {
 beforeAll(async () => {
   side = createGitHubSide({ now: () => t, hooks: { runnerExited: () => {}, writeConsole: () => {} }, onlineDelayMs: 0, busyLagMs: 30_000, jitPerMinute: 12 });
   service = await startHttpService({ routes: side.routes, serviceOf: () => "github", log, faults, onFault: side.onFault, recordBodies: true });
+  receiver = await startReceiver();
 });
 
 afterAll(async () => {
+  side.close();
   await service.close();
+  await receiver.close();
 });
 
 describe("GitHub side over HTTP", () => {
@@ -87,6 +92,34 @@ describe("GitHub side over HTTP", () => {
     expect((await gh("GET", "/repos/acme/app/actions/jobs/1")).status).toBe(404);
     expect((await gh("GET", "/repos/acme/app/actions/runs/1/jobs")).status).toBe(404);
 
+    // Webhooks at both scopes: hooks, pings, deliveries in cursor pages, one delivery, a redelivery, and their errors.
+    for (const scope of ["/repos/acme/app", "/orgs/acme"]) {
+      const hooks = `${scope}/hooks`;
+      const config = { url: receiver.url, content_type: "json", secret: "s", insecure_ssl: "0" };
+      const created = await gh("POST", hooks, { body: { name: "web", active: true, events: ["workflow_job"], config } });
+      expect(created.status).toBe(201);
+      const id = (await json<{ id: number }>(created)).id;
+      expect((await gh("POST", hooks, { body: { name: "web", config: { url: "not a url" } } })).status).toBe(422);
+      expect((await gh("GET", hooks)).status).toBe(200);
+      expect((await gh("GET", `${hooks}/${id}`)).status).toBe(200);
+      expect((await gh("GET", `${hooks}/999`)).status).toBe(404);
+      expect((await gh("PATCH", `${hooks}/${id}`, { body: { add_events: ["push"], config } })).status).toBe(200);
+      expect((await gh("PATCH", `${hooks}/${id}`, { body: { active: "yes" } })).status).toBe(422);
+      expect((await gh("POST", `${hooks}/${id}/pings`)).status).toBe(204);
+      side.enqueueJob({ repository: "acme/app" });
+      await side.webhooksIdle();
+      const page = await gh("GET", `${hooks}/${id}/deliveries?per_page=1`);
+      expect(page.headers.get("link")).toMatch(/rel="next"/);
+      const [first] = await json<{ id: number }[]>(page);
+      expect((await gh("GET", `${hooks}/${id}/deliveries?cursor=bad`)).status).toBe(400);
+      expect((await gh("GET", `${hooks}/${id}/deliveries/${first?.id}`)).status).toBe(200);
+      expect((await gh("GET", `${hooks}/${id}/deliveries/1`)).status).toBe(404);
+      expect((await gh("POST", `${hooks}/${id}/deliveries/${first?.id}/attempts`)).status).toBe(202);
+      expect((await gh("POST", `${hooks}/${id}/deliveries/1/attempts`)).status).toBe(404);
+      await side.webhooksIdle();
+      expect((await gh("DELETE", `${hooks}/${id}`)).status).toBe(204);
+    }
+
     // Credentials: app JWT exchange, bad credentials, read-only tokens.
     const token = await gh("POST", `/app/installations/${side.app.installationId}/access_tokens`, { auth: `Bearer ${appJwt()}` });
     expect(token.status).toBe(201);
@@ -114,7 +147,16 @@ describe("GitHub side over HTTP", () => {
     const seen = new Set(log.entries("github").map((e) => `${e.method} ${e.route}`));
     expect(documentedOperations().filter((op) => !seen.has(op))).toEqual([]);
     const statuses = new Set(log.entries("github").map((e) => e.status));
-    expect([...statuses].sort()).toEqual([200, 201, 204, 401, 403, 404, 409, 422, 429, 502]);
+    expect([...statuses].sort()).toEqual([200, 201, 202, 204, 400, 401, 403, 404, 409, 422, 429, 502]);
+  });
+
+  it("sends webhook payloads matching GitHub's webhook schemas", () => {
+    const kinds = receiver.received.map((r) => `${r.event} ${r.action ?? ""}`.trim());
+    expect(new Set(kinds)).toEqual(new Set(["ping", "workflow_job queued"]));
+    for (const r of receiver.received) validateWebhookPayload(r.event, r.action, r.payload);
+    const drifted = { ...receiver.received.find((r) => r.event === "workflow_job")?.payload, sender: undefined, action: "in_progress" };
+    expect(() => validateWebhookPayload("workflow_job", "queued", drifted)).toThrow(/\/action must be equal to one of the allowed values/);
+    expect(() => validateWebhookPayload("workflow_job", "queued", drifted)).toThrow(/must have required property 'sender'/);
   });
 
   it("sends a body matching GitHub's OpenAPI description with every recorded response", () => {
@@ -144,6 +186,8 @@ describe("GitHub side over HTTP", () => {
     expect(() => validateGitHubResponse(entry)).toThrow(/\/runners\/0\/id must be integer/);
     expect(() => validateGitHubResponse(entry)).toThrow(/\/runners\/0\/labels\/0\/type must be equal to one of the allowed values/);
     expect(() => validateGitHubResponse({ ...entry, status: 201 })).toThrow(/status not documented/);
+    const delivery = { ...entry, path: "/repos/acme/app/hooks/1/deliveries", route: "/repos/{owner}/{repo}/hooks/{hook_id}/deliveries", responseBody: [{ id: 1, status: "OK" }] };
+    expect(() => validateGitHubResponse(delivery)).toThrow(/\/0 must have required property 'guid'/);
   });
 
   it("leaves the sandbox's own /_sandbox/ routes out of the check, and only those", async () => {

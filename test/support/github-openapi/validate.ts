@@ -1,9 +1,11 @@
 /**
  * Validates the sandbox's GitHub responses against GitHub's published OpenAPI description (the
- * committed subset in api.github.com.subset.json, made by scripts/extract-github-openapi.mjs).
+ * committed subset in api.github.com.subset.json, made by scripts/extract-github-openapi.mjs), and
+ * the webhook payloads it sends against the webhooks description (webhooks.subset.json).
  */
 import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import type { LoggedRequest } from "../../../src/sandbox/bridge.js";
 import { SANDBOX_PREFIX } from "../../../src/sandbox/github-control-routes.js";
@@ -33,6 +35,35 @@ addFormats(ajv);
 ajv.addSchema({ $id: "gh", components: spec.components });
 
 const compiled = new Map<string, ValidateFunction | "no-content">();
+
+// The webhooks description is OpenAPI 3.1, whose schemas are JSON Schema 2020-12 (`type: ["string", "null"]`).
+const webhookSpec = JSON.parse(readFileSync(new URL("./webhooks.subset.json", import.meta.url), "utf8")) as {
+  webhooks: Record<string, { post: { requestBody: { content: Record<string, MediaType> } } }>;
+  components: { schemas: Record<string, unknown> };
+};
+const ajv2020 = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv2020 as unknown as Ajv);
+ajv2020.addSchema({ $id: "wh", components: webhookSpec.components });
+const webhookValidators = new Map<string, ValidateFunction>();
+
+/**
+ * Throws unless `payload` matches the webhooks description's schema for `event` and `action`
+ * (e.g. `workflow_job` + `in_progress` → `workflow-job-in-progress`; `ping` has no action).
+ */
+export function validateWebhookPayload(event: string, action: string | null, payload: unknown): void {
+  const name = [event, action].filter((p) => p !== null).join("-").replaceAll("_", "-");
+  let validate = webhookValidators.get(name);
+  if (validate === undefined) {
+    const schema = webhookSpec.webhooks[name]?.post.requestBody.content["application/json"]?.schema;
+    if (schema === undefined) throw new Error(`webhook ${name} is not in the webhooks subset`);
+    validate = ajv2020.compile(rewriteRefs(schema, "wh") as object);
+    webhookValidators.set(name, validate);
+  }
+  if (!validate(payload)) {
+    const errors = (validate.errors ?? []).map((e) => `  ${e.instancePath || "/"} ${e.message ?? "is invalid"} ${JSON.stringify(e.params)}`);
+    throw new Error(`${name} payload does not match GitHub's webhook schema:\n${errors.join("\n")}`);
+  }
+}
 
 /** The response schemas of the subset are for these (method, route) pairs. */
 export function documentedOperations(): string[] {
@@ -113,10 +144,10 @@ function allowNullInNullableEnums(node: unknown): unknown {
   return out;
 }
 
-function rewriteRefs(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(rewriteRefs);
+function rewriteRefs(node: unknown, id = "gh"): unknown {
+  if (Array.isArray(node)) return node.map((n) => rewriteRefs(n, id));
   if (node === null || typeof node !== "object") return node;
   return Object.fromEntries(
-    Object.entries(node).map(([k, v]) => [k, k === "$ref" && typeof v === "string" ? v.replace(/^#\//, "gh#/") : rewriteRefs(v)]),
+    Object.entries(node).map(([k, v]) => [k, k === "$ref" && typeof v === "string" ? v.replace(/^#\//, `${id}#/`) : rewriteRefs(v, id)]),
   );
 }
