@@ -109,13 +109,9 @@ export async function checkNothingLeft(s: DemoScene): Promise<void> {
 
 // --- internal ---
 
-/** The provider's lines worth a demo line: not one line per runner (they are counted), plus metric counts. */
+/** The provider's lines, plus metric counts. */
 function notable(report: EngineReport): string[] {
-  const perRunner = report.logs.filter((l) => /^info: (created|deleted) runner /.test(l));
-  const lines = report.logs.filter((l) => !perRunner.includes(l));
-  const created = perRunner.filter((l) => l.startsWith("info: created")).length;
-  const deleted = perRunner.length - created;
-  if (created + deleted > 0) lines.push(`info: ${[created ? `created ${plural(created, "runner")}` : "", deleted ? `deleted ${plural(deleted, "runner")}` : ""].filter(Boolean).join(", ")}`);
+  const lines = [...report.logs];
   const byEvent = new Map<string, number>();
   for (const m of report.metrics) byEvent.set(String(m.event), (byEvent.get(String(m.event)) ?? 0) + 1);
   if (byEvent.size > 0) lines.push(`metric events: ${[...byEvent].map(([e, n]) => `${e} ×${n}`).join(", ")}`);

@@ -5,6 +5,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { FlushMode } from "../manager/types.js";
+import { attachDetailedDiff, enableDetailedDiffs } from "./detailed-diff.js";
+import { get, REPLACE_ON, same } from "./pool-diff.js";
 import type { PoolInputs } from "./pool-inputs.js";
 import { managerFor, stderrLogger } from "./provider-runtime.js";
 
@@ -34,6 +36,8 @@ export interface OperationOutputs extends OperationInputs {
   lastRun?: OperationResult;
 }
 
+enableDetailedDiffs();
+
 /** Runs the operation, then replenishes the fleet to its desired count. */
 async function run(inputs: OperationInputs): Promise<OperationResult> {
   const { manager, spec } = await managerFor(inputs.pool);
@@ -55,6 +59,17 @@ async function run(inputs: OperationInputs): Promise<OperationResult> {
   return result;
 }
 
+/** What identifies the fleet an operation acts on (the pool's replace-on inputs). */
+const IDENTITY = REPLACE_ON;
+
+/** "flush (idle) runs: idle runners are deregistered and replaced", for the preview. */
+function describeRun(inputs: OperationInputs): string {
+  if (inputs.kind === "cleanup") return "cleanup runs: dangling runners, used, failed and stuck VMs are removed, then the fleet is replenished";
+  return inputs.mode === "busy"
+    ? "flush (busy) runs: every runner is removed, busy ones included (their jobs are cancelled), then replaced"
+    : "flush (idle) runs: idle runners are deregistered and replaced; busy ones finish their jobs";
+}
+
 /** check / diff / create / update / read / delete of a flush or cleanup operation. */
 export const operationProvider: pulumi.dynamic.ResourceProvider<OperationInputs, OperationOutputs> = {
   async check(_olds, news) {
@@ -63,12 +78,20 @@ export const operationProvider: pulumi.dynamic.ResourceProvider<OperationInputs,
   },
 
   async diff(_id, olds, news) {
-    // Only a new trigger runs the operation; a new mode alone is recorded for the next trigger.
-    const triggered = news.trigger !== olds.trigger;
-    const poolChanged = JSON.stringify(news.pool) !== JSON.stringify(olds.pool);
-    if (triggered && news.trigger) stderrLogger.info(`${news.pool.prefix}: ${news.kind}${news.kind === "flush" ? ` (${news.mode ?? "idle"})` : ""} will run`);
-    const modeChanged = news.mode !== olds.mode;
-    return { changes: triggered || modeChanged || poolChanged, replaces: olds.kind === news.kind ? [] : ["kind"] };
+    // Only a new trigger runs the operation; a new mode alone is recorded for the next trigger. The
+    // rest of the pool's inputs ride along for `update` to build a manager from (the engine
+    // passes it the new ones), but a change of them is the pool's, not the operation's: only
+    // another fleet identity is recorded here.
+    const triggered = news.trigger !== olds.trigger && news.trigger !== "";
+    const changed = [
+      ...(news.trigger !== olds.trigger ? ["trigger"] : []),
+      ...(news.mode !== olds.mode ? ["mode"] : []),
+      ...IDENTITY.filter((path) => !same(get(olds.pool, path), get(news.pool, path))).map((path) => `pool.${path}`),
+    ];
+    if (triggered) stderrLogger.info(`${news.pool.prefix}: plan: ${describeRun(news)}`);
+    const replaces = olds.kind === news.kind ? [] : ["kind"];
+    if (changed.length > 0 || replaces.length > 0) attachDetailedDiff(Object.fromEntries([...changed, ...replaces].map((path) => [path, { kind: path === "kind" ? "update-replace" : "update", inputDiff: true }])));
+    return { changes: changed.length > 0 || replaces.length > 0, replaces };
   },
 
   async create(inputs) {

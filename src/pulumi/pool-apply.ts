@@ -2,7 +2,8 @@
 import type { FleetManager } from "../fleet/create-runner-manager.js";
 import type { ReconcileReport } from "../manager/reconcile.js";
 import type { PoolInputs, PoolOutputs } from "./pool-inputs.js";
-import { initError, managerFor, observeFleet, reason, stderrLogger } from "./provider-runtime.js";
+import { observeFleet } from "./pool-observation.js";
+import { initError, managerFor, reason, stderrLogger } from "./provider-runtime.js";
 
 /** Brings the fleet to the desired count with the inputs' configuration; throws an init error on partial failure. */
 export async function applyPool(id: string, inputs: PoolInputs): Promise<PoolOutputs> {
@@ -11,7 +12,8 @@ export async function applyPool(id: string, inputs: PoolInputs): Promise<PoolOut
   const report = await fleet.manager.reconcile(desired, { soft: true, replaceOutdated: true });
   await waitFor(fleet, inputs, desired);
   const outputs: PoolOutputs = { ...inputs, ...(await observeFleet(fleet)) };
-  stderrLogger.info(`${inputs.prefix}: ${outputs.observed.total} runners (${outputs.observed.idle} idle, ${outputs.observed.busy} busy)`);
+  const { total, idle, busy } = outputs.observed;
+  stderrLogger.info(`${inputs.prefix}: ${describeWork(report)}${total} runners (${idle} idle, ${busy} busy)`);
   const failure = describeFailures(report);
   if (failure) throw initError(id, outputs, `${inputs.prefix}: ${failure}; the fleet has ${outputs.observed.total} of ${desired} runners`);
   return outputs;
@@ -23,6 +25,18 @@ async function waitFor(fleet: FleetManager, inputs: PoolInputs, desired: number)
   if (ready < desired) {
     stderrLogger.warn(`${inputs.prefix}: only ${ready} of ${desired} runners ${inputs.waitFor} after ${inputs.waitTimeoutSeconds}s`);
   }
+}
+
+/** "created 4, removed 2 used VMs; " — one sentence for the whole apply, not a line per runner. */
+function describeWork(report: ReconcileReport): string {
+  const removed = report.deletions.filter((d) => d.vm === "deleted" || d.vm === "gone");
+  const kept = report.deletions.filter((d) => d.vm === "kept").length;
+  const parts = [
+    report.created.length > 0 ? `created ${report.created.length}` : "",
+    removed.length > 0 ? `removed ${removed.length} VM${removed.length > 1 ? "s" : ""}` : "",
+    kept > 0 ? `kept ${kept} busy` : "",
+  ].filter(Boolean);
+  return parts.length > 0 ? `${parts.join(", ")}; ` : "";
 }
 
 function describeFailures(report: ReconcileReport): string | undefined {

@@ -5,6 +5,7 @@
  */
 import type { FleetSpecInput } from "../manager/spec.js";
 import type { RunnerVmOptions } from "../manager/user-data.js";
+import type { ObservedMember } from "./pool-observation.js";
 
 /** Secrets the pool needs; absent ones come from the provider's environment (GITHUB_TOKEN, OS_*, clouds.yaml). */
 export interface PoolCredentials {
@@ -60,6 +61,10 @@ export interface PoolOutputs extends PoolInputs {
   runnerNames: string[];
   /** VMs cleanup would remove (consumed, ERROR, never came up), as last observed; absent in older state. */
   stale?: number;
+  /** Every VM as last observed (pool-observation.ts); absent in state written before 0.2. */
+  members?: ObservedMember[];
+  /** What the last refresh found changed since the pool last looked (pool-drift.ts); an update clears it. */
+  drift?: string;
 }
 
 /** The fleet spec a pool's inputs describe (credentials mapped to the spec's auth fields). */

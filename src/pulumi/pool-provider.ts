@@ -5,21 +5,32 @@
  * providers serve TypeScript/JavaScript programs only (pulumi#5455).
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { attachDetailedDiff, enableDetailedDiffs } from "./detailed-diff.js";
 import { checkPool } from "./pool-check.js";
 import { applyPool } from "./pool-apply.js";
 import { diffPool } from "./pool-diff.js";
+import { describeDrift } from "./pool-drift.js";
 import type { PoolInputs, PoolOutputs } from "./pool-inputs.js";
-import { managerFor, observeFleet, stderrLogger } from "./provider-runtime.js";
+import { observeFleet } from "./pool-observation.js";
+import { noteCheck, previewLine } from "./preview-lines.js";
+import { managerFor, stderrLogger } from "./provider-runtime.js";
+
+enableDetailedDiffs();
 
 /** check / diff / create / read / update / delete of one fleet. */
 export const poolProvider: pulumi.dynamic.ResourceProvider<PoolInputs, PoolOutputs> = {
   async check(olds, news) {
+    noteCheck(olds.prefix);
     return checkPool(olds, news);
   },
 
   async diff(_id, olds, news) {
-    const { summary, ...result } = diffPool(olds, news);
-    if (result.changes) stderrLogger.info(summary);
+    const { plan, detailedDiff, ...result } = diffPool(olds, news);
+    const line = previewLine(olds.prefix, olds.drift, plan);
+    if (line) {
+      stderrLogger.info(line);
+      attachDetailedDiff(detailedDiff);
+    }
     return result;
   },
 
@@ -33,7 +44,12 @@ export const poolProvider: pulumi.dynamic.ResourceProvider<PoolInputs, PoolOutpu
 
   async read(id, props) {
     if (!props) return { id, props };
-    return { id, props: { ...props, ...(await observeFleet(await managerFor(props))) } };
+    const observation = await observeFleet(await managerFor(props));
+    // What changed since the pool last looked, for the plan's diff to tell (preview-lines.ts); a
+    // refresh after that replaces it, an update clears it.
+    const { drift: _earlier, ...rest } = props;
+    const drift = describeDrift(props, observation.members);
+    return { id, props: { ...rest, ...observation, ...(drift ? { drift } : {}) } };
   },
 
   async delete(_id, props) {

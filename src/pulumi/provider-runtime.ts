@@ -8,8 +8,7 @@ import { JsonLinesMetricsFile } from "../manager/metrics-file.js";
 import { formatEvent, type MetricEvent, type MetricsSink } from "../manager/metrics.js";
 import { validateSpec } from "../manager/spec.js";
 import type { Logger } from "../manager/ports.js";
-import { HealthState } from "../manager/types.js";
-import { type PoolCounts, type PoolInputs, specOf } from "./pool-inputs.js";
+import { type PoolInputs, specOf } from "./pool-inputs.js";
 
 /** Lines the engine passes through from the provider process to the user's terminal. */
 export const stderrLogger: Logger = {
@@ -18,6 +17,12 @@ export const stderrLogger: Logger = {
   warn: (message, fields) => write("warning", message, fields),
   error: (message, fields) => write("error", message, fields),
 };
+
+/**
+ * The manager's logger in the provider: its warnings and errors, not its line per created or
+ * deleted runner (the provider says what an apply did in one sentence; pool-apply.ts).
+ */
+const managerLogger: Logger = { ...stderrLogger, info() {} };
 
 function write(level: string, message: string, fields?: Record<string, unknown>): void {
   const detail = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : "";
@@ -42,21 +47,7 @@ export async function managerFor(inputs: PoolInputs): Promise<FleetManager> {
   const spec = validateSpec(specOf(inputs), process.env);
   const { createFleetManager } = await import("../fleet/create-runner-manager.js");
   const file = spec.metricsFile ? new JsonLinesMetricsFile(spec.metricsFile) : undefined;
-  return createFleetManager(spec, { env: process.env, logger: stderrLogger, metrics: metricsSink(file) });
-}
-
-/**
- * Observed counts and names of the fleet's live runners: VMs that cleanup would remove (stopped
- * after their one job, ERROR, timed out) no longer count, so consumed runners show as drift; they
- * are counted apart as `stale`, so they are drift too when the live count is right (a scale-down
- * kept busy runners, whose jobs then consumed them).
- */
-export async function observeFleet(fleet: FleetManager): Promise<{ observed: PoolCounts; runnerNames: string[]; stale: number }> {
-  const all = await fleet.manager.getRunners();
-  const runners = all.filter((r) => r.health !== HealthState.Unhealthy);
-  const observed: PoolCounts = { total: runners.length, idle: 0, busy: 0, offline: 0 };
-  for (const r of runners) if (r.githubState) observed[r.githubState]++;
-  return { observed, runnerNames: runners.map((r) => r.name).sort(), stale: all.length - runners.length };
+  return createFleetManager(spec, { env: process.env, logger: managerLogger, metrics: metricsSink(file) });
 }
 
 /** An error the engine records against a created resource ("created but failed to initialize"). */

@@ -87,7 +87,7 @@ describe("flush and cleanup as stack actions through the trigger config", () => 
     [longJob] = (await startJobs(sandbox, "ops", 1, 30 * 60_000)) as [SandboxJob];
     const busy = longJob.runnerName!;
 
-    const { before } = await previewThenUp({ "runner-fleet:flushTrigger": "flush-1" }, "flush", "ops-ci: flush (idle) will run");
+    const { before } = await previewThenUp({ "runner-fleet:flushTrigger": "flush-1" }, "flush", "ops-ci: plan: flush (idle) runs");
 
     const after = await waitForFleet(sandbox, prefix, 3);
     expect(after).toContain(busy);
@@ -107,7 +107,7 @@ describe("flush and cleanup as stack actions through the trigger config", () => 
   it("flush busy: `preview` shows it without running it, and `up` replaces every runner, the busy one too, once, when flushMode is busy", async () => {
     expect(sandbox.jobs().find((j) => j.id === longJob.id)?.status).toBe("in_progress");
 
-    const { before } = await previewThenUp({ "runner-fleet:flushMode": "busy", "runner-fleet:flushTrigger": "flush-2" }, "flush", "ops-ci: flush (busy) will run");
+    const { before } = await previewThenUp({ "runner-fleet:flushMode": "busy", "runner-fleet:flushTrigger": "flush-2" }, "flush", "ops-ci: plan: flush (busy) runs");
 
     const after = await waitForFleet(sandbox, prefix, 3);
     expect(after.filter((name) => before.includes(name))).toEqual([]);
@@ -126,7 +126,7 @@ describe("flush and cleanup as stack actions through the trigger config", () => 
     await jobsEnded(sandbox, [job!]);
     await waitFor("the consumed runner's VM to power off", () => vmsOf(sandbox, prefix).some((vm) => vm.name === job!.runnerName && vm.status === "SHUTOFF"), 30_000);
 
-    await previewThenUp({ "runner-fleet:cleanupTrigger": "cleanup-1" }, "cleanup", "ops-ci: cleanup will run");
+    await previewThenUp({ "runner-fleet:cleanupTrigger": "cleanup-1" }, "cleanup", "ops-ci: plan: cleanup runs");
 
     const after = await waitForFleet(sandbox, prefix, 3);
     expect(after).not.toContain(job!.runnerName);

@@ -62,7 +62,7 @@ describe("runner-fleet flush/cleanup --stack (Automation API)", () => {
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/~ +update +ci-flush \(operation\)/);
-    expect(run.stdout).toContain("flush (idle) will run");
+    expect(run.stdout).toContain("flush (idle) runs: idle runners are deregistered and replaced");
     expect(run.stdout).toContain("1 to update");
     expect(run.stdout).toContain("preview only: nothing ran");
     expect(names(liveVmsOf(sandbox, prefix))).toEqual(vms);

@@ -2,160 +2,17 @@
  * On-disk Pulumi projects that use runner-fleet the way a user's project does, for the end-to-end
  * tests and the preview benchmark.
  *
- * `installRunnerFleet()` builds the package, `npm pack`s it and installs the tarball (with
- * @pulumi/pulumi, typescript and @types/node) into a directory under the OS temp dir keyed by a
- * hash of everything that goes into the package. That happens ONCE per content: every test file,
- * every later run and the benchmark reuse it (seconds when cached, a minute when not). Not a
- * `file:` link: Pulumi's closure serializer captures a linked package by value (reference
- * pulumi-engine §3.1, §4.2), and the provider process must `require("runner-fleet/pulumi-provider")`
- * from an installed package.
- *
- * `createPulumiProject()` lays out a program directory whose node_modules is a link to that
- * installation, plus its own PULUMI_HOME and file:// backend (`pulumiEnv`: no update check, no
+ * `createPulumiProject()` lays out a program directory whose node_modules is a link to an
+ * installation of runner-fleet (runner-fleet-install.ts), plus its own PULUMI_HOME and file:// backend (`pulumiEnv`: no update check, no
  * plugin downloads, a test passphrase). `FleetStack` drives one stack of it through the real CLI.
  */
-import { execFile, spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
-import { copyFile, cp, mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { spawn } from "node:child_process";
+import { cp, mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
-import { promisify } from "node:util";
 import { type CommandResult, ensurePulumiEngine, pulumiEnv, repoRoot, runPulumi, scratchDir } from "./pulumi-engine.js";
+import { type ExtraPackage, installRunnerFleet } from "./runner-fleet-install.js";
 
-const exec = promisify(execFile);
-
-/** Bump when the installation recipe below changes, so older cached installations are not reused. */
-const RECIPE = 1;
-/** Where installations are cached: one directory per content hash. */
-const CACHE_ROOT = join(tmpdir(), "runner-fleet-e2e-install");
-/**
- * Installations unused for this long are removed (148 MB each; every change to src/ makes a new
- * one). Longer than any test run or benchmark that may still be using one.
- */
-const PRUNE_AFTER_MS = 3600_000;
-
-/** The versions the installation takes from the repository's own resolution (the npm cache has them). */
-const PINNED = ["@pulumi/pulumi", "typescript", "@types/node"] as const;
-
-/** Packages an installation may add to PINNED, at the repository's versions (infrastructure stacks). */
-export type ExtraPackage = "@pulumi/openstack";
-
-async function versionOf(pkg: string): Promise<string> {
-  return (JSON.parse(await readFile(join(repoRoot, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
-}
-
-/** A hash of everything the installed package is made of. */
-async function contentHash(packages: readonly string[]): Promise<string> {
-  const hash = createHash("sha256");
-  hash.update(`recipe ${RECIPE}\nnode ${process.versions.node.split(".")[0]}\n`);
-  for (const pkg of packages) hash.update(`${pkg}@${await versionOf(pkg)}\n`);
-  const files = [...(await filesUnder(join(repoRoot, "src"))), ...["package.json", "tsconfig.json", "tsconfig.build.json", "README.md"].map((f) => join(repoRoot, f))];
-  for (const file of files) {
-    hash.update(`${relative(repoRoot, file)}\0`);
-    hash.update(await readFile(file));
-    hash.update("\0");
-  }
-  return hash.digest("hex").slice(0, 16);
-}
-
-const installations = new Map<string, Promise<string>>();
-
-/**
- * The directory of an installed runner-fleet (its `node_modules` has runner-fleet from the
- * tarball, @pulumi/pulumi, typescript and @types/node, plus `extras`), built on first use per
- * content. Memoized.
- */
-export function installRunnerFleet(extras: readonly ExtraPackage[] = []): Promise<string> {
-  const packages = [...PINNED, ...[...extras].sort()];
-  const key = packages.join(" ");
-  let installation = installations.get(key);
-  if (!installation) {
-    installation = install(packages).catch((error: unknown) => {
-      installations.delete(key);
-      throw error;
-    });
-    installations.set(key, installation);
-  }
-  return installation;
-}
-
-async function install(packages: readonly string[]): Promise<string> {
-  const hash = await contentHash(packages);
-  const final = join(CACHE_ROOT, hash);
-  await mkdir(CACHE_ROOT, { recursive: true });
-  await prune(hash);
-  if (existsSync(join(final, ".complete"))) {
-    const now = new Date();
-    await utimes(final, now, now); // mark as recently used, for prune()
-    return final;
-  }
-  const building = join(CACHE_ROOT, `${hash}.building-${process.pid}-${Date.now()}`);
-  try {
-    await build(building, packages);
-    await writeFile(join(building, ".complete"), new Date().toISOString());
-    try {
-      await rename(building, final);
-    } catch (error) {
-      // Another process finished the same content first: use theirs.
-      if (!existsSync(join(final, ".complete"))) throw error;
-    }
-    return final;
-  } finally {
-    await rm(building, { recursive: true, force: true });
-  }
-}
-
-async function build(dir: string, packages: readonly string[]): Promise<void> {
-  const stage = join(dir, "stage");
-  await mkdir(stage, { recursive: true });
-  process.stderr.write(`[pulumi-project] building and installing runner-fleet from npm pack into ${dir} (once per content)\n`);
-  // Compile into the stage rather than dist/, which other tasks may be rebuilding at the same time.
-  const tsc = join(repoRoot, "node_modules/typescript/bin/tsc");
-  await exec(process.execPath, [tsc, "-p", join(repoRoot, "tsconfig.build.json"), "--outDir", join(stage, "dist")], { cwd: repoRoot }).catch((error: { stdout?: string; message: string }) => {
-    // tsc emits despite type errors; those are the typecheck's to report (`npm test` runs it
-    // first). The end-to-end tests run what was emitted, unless nothing was.
-    if (!existsSync(join(stage, "dist", "pulumi", "provider-entry.js"))) throw new Error(`compiling runner-fleet failed: ${error.stdout || error.message}`);
-    process.stderr.write(`[pulumi-project] WARNING: tsc reported errors; installing what it emitted:\n${error.stdout ?? error.message}\n`);
-  });
-  for (const file of ["package.json", "README.md"]) await copyFile(join(repoRoot, file), join(stage, file));
-  const packed = await exec("npm", ["pack", "--json", "--pack-destination", dir], { cwd: stage });
-  const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }];
-  const manifest = {
-    name: "runner-fleet-e2e-install",
-    private: true,
-    // Relative, so the installation stays valid after the directory is renamed into place.
-    dependencies: {
-      "runner-fleet": `file:./${filename}`,
-      ...Object.fromEntries(await Promise.all(packages.map(async (pkg) => [pkg, await versionOf(pkg)] as const))),
-    },
-    overrides: { "@types/node": await versionOf("@types/node") },
-  };
-  await writeFile(join(dir, "package.json"), JSON.stringify(manifest, null, 2));
-  const npmInstall = (mode: string) => exec("npm", ["install", mode, "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir });
-  // Offline from the npm cache when it has everything (seconds); else the registry fills the gaps.
-  await npmInstall("--offline").catch(() => npmInstall("--prefer-offline"));
-  await rm(stage, { recursive: true, force: true });
-}
-
-/** Removes installations unused for an hour, and builds abandoned by killed processes. */
-async function prune(keep: string): Promise<void> {
-  const now = Date.now();
-  for (const name of await readdir(CACHE_ROOT).catch(() => [] as string[])) {
-    if (name === keep) continue;
-    const path = join(CACHE_ROOT, name);
-    const used = (await stat(path).catch(() => undefined))?.mtimeMs;
-    if (used !== undefined && now - used > PRUNE_AFTER_MS) await rm(path, { recursive: true, force: true }).catch(() => undefined);
-  }
-}
+export { installRunnerFleet, installRunnerFleetAt, type ExtraPackage } from "./runner-fleet-install.js";
 
 // --- projects ---
 
@@ -172,6 +29,8 @@ export interface PulumiProject {
   /** Everything the CLI printed so far (stdout and stderr of every command but `showsSecrets` ones; never the arguments). */
   transcript: string[];
   remove(): Promise<void>;
+  /** Points the program's node_modules at another installation (an upgrade of runner-fleet). */
+  useInstallation(installed: string): Promise<void>;
 }
 
 export interface ProjectLayout {
@@ -213,7 +72,8 @@ export async function createPulumiProject(layout: ProjectLayout): Promise<Pulumi
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), text);
   }
-  await symlink(join(installed, "node_modules"), join(dir, layout.programDir ?? ".", "node_modules"), "dir");
+  const modules = join(dir, layout.programDir ?? ".", "node_modules");
+  await symlink(join(installed, "node_modules"), modules, "dir");
   const env = Object.fromEntries(
     Object.entries({ ...(await pulumiEnv(work)), ...layout.env }).filter((e): e is [string, string] => e[1] !== undefined),
   );
@@ -240,6 +100,10 @@ export async function createPulumiProject(layout: ProjectLayout): Promise<Pulumi
       }
     },
     remove: () => rm(work, { recursive: true, force: true }),
+    async useInstallation(other) {
+      await rm(modules);
+      await symlink(join(other, "node_modules"), modules, "dir");
+    },
   };
 }
 
