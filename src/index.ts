@@ -11,7 +11,7 @@ export type {
   IssuedMetricEventsStats,
   MetricEventName,
 } from "./manager/types.js";
-export { parseGitHubPath, formatGitHubPath } from "./github/path.js";
+export { parseGitHubPath, formatGitHubPath } from "./manager/github-path.js";
 
 // Building a manager from a plain fleet spec.
 export { createRunnerManager, createFleetManager, type RuntimeOptions, type FleetManager } from "./fleet/create-runner-manager.js";

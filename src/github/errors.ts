@@ -5,7 +5,7 @@
  */
 import { FleetError, GitHubApiError, GitHubAuthError, RateLimitError } from "../manager/errors.js";
 import type { GitHubPath } from "../manager/types.js";
-import { describeGitHubPath } from "./path.js";
+import { describeGitHubPath } from "../manager/github-path.js";
 
 /** What was being done when GitHub failed, for the message. */
 export interface GitHubErrorContext {

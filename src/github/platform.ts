@@ -7,7 +7,7 @@ import { silentLogger, type JitRunner, type JobInfo, type Logger, type PlatformR
 import type { GitHubPath } from "../manager/types.js";
 import { createOctokit, type GitHubClient, type GitHubClientOptions } from "./client.js";
 import { httpStatusOf, translateGitHubError } from "./errors.js";
-import { describeGitHubPath, formatGitHubPath, parseGitHubPath } from "./path.js";
+import { describeGitHubPath, formatGitHubPath, parseGitHubPath } from "../manager/github-path.js";
 import { parseJitResponse, parseJob, parseRunner, parseRunnerGroup } from "./_schemas.js";
 
 /** Options of `GitHubPlatform`. */

@@ -4,7 +4,7 @@
  * problem at once, each with its path and what to do.
  */
 import { z } from "zod";
-import { parseGitHubPath } from "../github/path.js";
+import { parseGitHubPath } from "./github-path.js";
 import { ConfigError, type Problem } from "./errors.js";
 import { PREFIX_PATTERN } from "./naming.js";
 import type { GitHubAuth, GitHubPath } from "./types.js";

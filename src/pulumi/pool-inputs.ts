@@ -5,7 +5,9 @@
  */
 import type { FleetSpecInput } from "../manager/spec.js";
 import type { RunnerVmOptions } from "../manager/user-data.js";
-import type { ObservedMember } from "./pool-observation.js";
+import type { ObservedMember, PoolCounts } from "./pool-observation.js";
+
+export type { PoolCounts } from "./pool-observation.js";
 
 /** Secrets the pool needs; absent ones come from the provider's environment (GITHUB_TOKEN, OS_*, clouds.yaml). */
 export interface PoolCredentials {
@@ -47,13 +49,6 @@ export interface PoolInputs {
   fingerprint?: string;
 }
 
-/** Runner counts by GitHub state, as last observed. */
-export interface PoolCounts {
-  total: number;
-  idle: number;
-  busy: number;
-  offline: number;
-}
 
 /** The pool's outputs: its inputs (diff receives old outputs only) plus what was observed. */
 export interface PoolOutputs extends PoolInputs {

@@ -5,7 +5,14 @@
  */
 import type { FleetManager } from "../fleet/create-runner-manager.js";
 import { CloudRunnerState, HealthState, type RunnerInstance } from "../manager/types.js";
-import type { PoolCounts } from "./pool-inputs.js";
+
+/** Runner counts by GitHub state, as last observed. */
+export interface PoolCounts {
+  total: number;
+  idle: number;
+  busy: number;
+  offline: number;
+}
 
 /**
  * A VM of the fleet as last observed. Live states: `idle`, `busy`, `offline` (registered, not yet

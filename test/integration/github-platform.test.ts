@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createOctokit, type GitHubClientOptions } from "../../src/github/client.js";
 import { GitHubPlatform } from "../../src/github/platform.js";
-import { parseGitHubPath } from "../../src/github/path.js";
+import { parseGitHubPath } from "../../src/manager/github-path.js";
 import { ConfigError, GitHubAuthError, RateLimitError } from "../../src/manager/errors.js";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/index.js";
 

@@ -4,7 +4,7 @@
  * workflow runs, and has no endpoint for it.
  */
 import { defineCommand } from "citty";
-import { describeGitHubPath, formatGitHubPath, parseGitHubPath } from "../../github/path.js";
+import { describeGitHubPath, formatGitHubPath, parseGitHubPath } from "../../manager/github-path.js";
 import { queueSandboxJobs, SANDBOX_JOBS_ROUTE, type QueuedJob, type SandboxJobRequest } from "../../github/sandbox-jobs.js";
 import { ConfigError, NotFoundError } from "../../manager/errors.js";
 import type { FleetSpec } from "../../manager/spec.js";

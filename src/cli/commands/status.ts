@@ -1,6 +1,6 @@
 /** `runner-fleet status`: the fleet's runners as GitHub and the cloud see them. */
 import { defineCommand } from "citty";
-import { describeGitHubPath } from "../../github/path.js";
+import { describeGitHubPath } from "../../manager/github-path.js";
 import { ExitCode } from "../errors.js";
 import { type CliIo, println } from "../io.js";
 import { printJson } from "../output.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatGitHubPath, parseGitHubPath } from "../../../src/github/path.js";
+import { formatGitHubPath, parseGitHubPath } from "../../../src/manager/github-path.js";
 import { ConfigError } from "../../../src/manager/errors.js";
 import type { GitHubPath } from "../../../src/manager/types.js";
 

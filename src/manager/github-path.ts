@@ -1,6 +1,6 @@
 /** Parsing and printing of GitHub paths: `owner/repo`, `org` and `enterprise:slug` (SPEC §7). */
-import { ConfigError } from "../manager/errors.js";
-import type { GitHubPath } from "../manager/types.js";
+import { ConfigError } from "./errors.js";
+import type { GitHubPath } from "./types.js";
 
 const USAGE = "use 'org' or 'owner/repo' or 'enterprise:slug'";
 const ENTERPRISE_PREFIX = "enterprise:";
