@@ -4,7 +4,7 @@
  */
 import { mapSettled } from "./concurrency.js";
 import { CloudAuthError, ConfigError, describeError, GitHubAuthError, NotFoundError } from "./errors.js";
-import { newInstanceName } from "./naming.js";
+import { isFleetMember, newInstanceName } from "./naming.js";
 import type { CloudInstance, CloudRunnerManager, Logger, RunnerPlatform } from "./ports.js";
 
 /** What a create call achieved: the VMs started and, for each failure, its reason. */
@@ -24,6 +24,8 @@ export interface CreateContext {
   inFlight: Set<string>;
   /** Told after each runner is created or fails; runners never started after a fatal error are not counted. */
   onProgress?: (done: number, total: number) => void;
+  /** The names to create (claimed beforehand, e.g. in a shared store); default: `num` fresh names. */
+  names?: readonly string[];
 }
 
 /** Progress reporting options of the create and reconcile calls. */
@@ -45,7 +47,10 @@ export async function createRunners(num: number, ctx: CreateContext): Promise<Cr
   if (num === 0) return { created: [], failures: [] };
   // Bad names (image, flavor, network, runner group) fail here, before any side effect.
   await Promise.all([ctx.cloud.prepare?.(), ctx.platform.prepare?.()]);
-  const names = Array.from({ length: num }, () => newInstanceName(ctx.cloud.namePrefix));
+  const names = ctx.names ? [...ctx.names] : Array.from({ length: num }, () => newInstanceName(ctx.cloud.namePrefix));
+  for (const name of names) {
+    if (!isFleetMember(ctx.cloud.namePrefix, name)) throw new ConfigError([{ path: "names", message: `'${name}' is not a name of fleet '${ctx.cloud.namePrefix}' (${ctx.cloud.namePrefix}-<12 hex>)` }]);
+  }
   let fatal: unknown;
   let done = 0;
   const progressed = (): void => {

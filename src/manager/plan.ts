@@ -18,7 +18,8 @@ export type DeletionReason =
   | "scale-down"
   | "flush-idle"
   | "flush-busy"
-  | "outdated";
+  | "outdated"
+  | "idle-timeout";
 
 /** One runner to remove: deregister on GitHub first (when it has an id), then maybe delete its VM. */
 export interface Deletion {
@@ -130,6 +131,19 @@ export function planFlush(view: FleetView, mode: FlushMode, cleanup: readonly De
   return candidates
     .filter((m) => m.runner && githubStateOf(m.runner) === GitHubRunnerState.Idle)
     .map((m) => memberDeletion(m, "flush-idle", "if-deregistered"));
+}
+
+/**
+ * Retirement of chosen runners (an autoscaler's idle ones): those of `names` GitHub does not list
+ * as busy, each deleted only once GitHub confirmed its runner's deletion, so a runner that took a
+ * job since it was chosen keeps its VM (GitHub answers 422).
+ */
+export function planRetire(view: FleetView, names: readonly string[], cleanup: readonly Deletion[]): Deletion[] {
+  const wanted = new Set(names);
+  const taken = new Set(cleanup.map((d) => d.name));
+  return view.members
+    .filter((m) => wanted.has(m.instance.name) && !taken.has(m.instance.name) && m.runner?.busy !== true)
+    .map((m) => memberDeletion(m, "idle-timeout", "if-deregistered"));
 }
 
 /**

@@ -9,7 +9,7 @@ import { assertCount } from "./counts.js";
 import { type FleetView, githubStateOf, joinFleet } from "./fleet-view.js";
 import { healthOf, toRunnerInstance } from "./health.js";
 import { noMetrics, type MetricsSink } from "./metrics.js";
-import { type CleanupRules, type Deletion, planCleanup, planFlush, planScaleDown, vmsRemoved } from "./plan.js";
+import { type CleanupRules, type Deletion, planCleanup, planFlush, planRetire, planScaleDown, vmsRemoved } from "./plan.js";
 import { type CloudRunnerManager, type Logger, type RunnerPlatform, silentLogger } from "./ports.js";
 import { reconcileFleet, type ReconcileReport } from "./reconcile.js";
 import {
@@ -39,6 +39,11 @@ export interface RunnerManagerDeps {
   graceSeconds?: number;
   /** Seconds an offline, idle runner may take to come online (default 1200). */
   creationTimeoutSeconds?: number;
+  /**
+   * Names other processes are creating right now (claims in a store shared by several
+   * controllers): cleanup leaves their GitHub runners alone while their VM does not exist yet.
+   */
+  inFlightElsewhere?: () => Iterable<string>;
 }
 
 /** Keeps a fleet of ephemeral runners: create, delete, flush, get, cleanup (SPEC §2–3). */
@@ -47,7 +52,8 @@ export class RunnerManager {
   readonly managerName: string;
   readonly labels: string[];
   private readonly inFlight = new Set<string>();
-  private readonly deps: Required<Omit<RunnerManagerDeps, "labels">>;
+  private readonly deps: Required<Omit<RunnerManagerDeps, "labels" | "inFlightElsewhere">>;
+  private readonly inFlightElsewhere: () => Iterable<string>;
 
   constructor(
     readonly cloud: CloudRunnerManager,
@@ -67,6 +73,7 @@ export class RunnerManager {
       creationTimeoutSeconds = 1200,
     } = deps;
     this.deps = { platform, metrics, logger, now, sleep, createConcurrency, deleteConcurrency, graceSeconds, creationTimeoutSeconds };
+    this.inFlightElsewhere = deps.inFlightElsewhere ?? (() => []);
     this.namePrefix = cloud.namePrefix;
     this.managerName = config.name;
     this.labels = [...new Set([...labels, "self-hosted", "linux"])];
@@ -87,11 +94,22 @@ export class RunnerManager {
   /** Creates `num` runners and reports what was created and every failure with its reason. */
   createRunnersWithReport(num: number, options: ProgressOptions = {}): Promise<CreateReport> {
     assertCount(num, "num");
-    const { platform, logger, createConcurrency } = this.deps;
-    return createRunners(num, {
-      cloud: this.cloud, platform, logger, labels: this.labels, concurrency: createConcurrency, inFlight: this.inFlight,
-      onProgress: options.onProgress,
-    });
+    return this.create(num, options);
+  }
+
+  /** Creates runners of exactly these names (`${prefix}-<12 hex>`, claimed beforehand); reports as `createRunnersWithReport`. */
+  createNamedRunners(names: readonly string[], options: ProgressOptions = {}): Promise<CreateReport> {
+    return this.create(names.length, { ...options, names });
+  }
+
+  /**
+   * Retires these runners if they are idle (an autoscaler's choice): GitHub first, and a runner
+   * that took a job in the meantime keeps its VM. Cleanup targets found on the way go too.
+   */
+  async retireRunners(names: readonly string[]): Promise<OperationReport> {
+    const view = await this.observe();
+    const cleanup = planCleanup(view, this.rules());
+    return this.apply([...cleanup, ...planRetire(view, names, cleanup)], false);
   }
 
   /** One entry per VM of the fleet, optionally filtered by GitHub and cloud state. */
@@ -209,9 +227,18 @@ export class RunnerManager {
     return joinFleet(this.namePrefix, instances, runners);
   }
 
+  private create(num: number, options: ProgressOptions & { names?: readonly string[] }): Promise<CreateReport> {
+    const { platform, logger, createConcurrency } = this.deps;
+    return createRunners(num, {
+      cloud: this.cloud, platform, logger, labels: this.labels, concurrency: createConcurrency, inFlight: this.inFlight,
+      onProgress: options.onProgress,
+      ...(options.names ? { names: options.names } : {}),
+    });
+  }
+
   private rules(): CleanupRules {
     const { now, graceSeconds, creationTimeoutSeconds } = this.deps;
-    return { now: now(), graceSeconds, creationTimeoutSeconds, inFlight: this.inFlight };
+    return { now: now(), graceSeconds, creationTimeoutSeconds, inFlight: new Set([...this.inFlight, ...this.inFlightElsewhere()]) };
   }
 
   private apply(deletions: Deletion[], retryBusyRunners: boolean): Promise<OperationReport> {
