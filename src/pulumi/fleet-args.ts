@@ -1,6 +1,9 @@
 /** The arguments of `RunnerFleet` (SPEC §5); every field is a `pulumi.Input`. */
 import type * as pulumi from "@pulumi/pulumi";
+import type { ScheduleWindow } from "../autoscale/config.js";
 import type { RunnerVmOptions } from "../manager/user-data.js";
+
+export type { ScheduleWindow } from "../autoscale/config.js";
 
 /** GitHub scope and credentials of a fleet. */
 export interface FleetGitHubArgs {
@@ -37,10 +40,45 @@ export interface FleetOpenStackArgs {
   region?: pulumi.Input<string>;
 }
 
-/** Arguments of a `RunnerFleet`. */
-export interface RunnerFleetArgs {
-  /** Desired number of idle-or-busy runners. */
+/**
+ * Demand-driven sizing (SPEC §9): `runner-fleet serve` reads these from the stack and, between
+ * deployments, starts runners for queued jobs and retires idle ones, within floor and ceiling.
+ */
+export interface FleetAutoscaleArgs {
+  /** Idle runners serve keeps warm on top of busy ones and queued jobs; 0 lets the fleet scale to zero. */
+  minIdle: pulumi.Input<number>;
+  /** The ceiling: serve never holds more runners (idle, busy, starting or offline); at most `maxRunners` when both are set. */
+  max: pulumi.Input<number>;
+  /** How long an idle runner above the floor waits for a job before serve retires it (default 300). */
+  idleTimeoutSeconds?: pulumi.Input<number>;
+  /** Windows (e.g. weekdays 08:00–18:00) during which serve keeps another minIdle; the first open one wins. */
+  schedule?: pulumi.Input<ScheduleWindow[]>;
+}
+
+/** `runners` given: the fleet's fixed size or, with `autoscale`, its floor. */
+export interface FleetCountArgs {
+  /**
+   * Desired number of idle-or-busy runners. With autoscale, the floor: every `up` creates up to
+   * it and deletes nothing above it (at most autoscale.max).
+   */
   runners: pulumi.Input<number>;
+  /** Size the fleet by demand between deployments (`runner-fleet serve`). */
+  autoscale?: pulumi.Input<FleetAutoscaleArgs>;
+}
+
+/** `autoscale` given: `runners` may be left out, and the floor is then autoscale.minIdle. */
+export interface FleetAutoscaledArgs {
+  /** The floor every `up` guarantees (default: autoscale.minIdle); at most autoscale.max. */
+  runners?: pulumi.Input<number>;
+  /** Floor, ceiling and idle timeout that `runner-fleet serve` scales the fleet within. */
+  autoscale: pulumi.Input<FleetAutoscaleArgs>;
+}
+
+/** Arguments of a `RunnerFleet`: `runners` is required unless `autoscale` is given. */
+export type RunnerFleetArgs = (FleetCountArgs | FleetAutoscaledArgs) & FleetSharedArgs;
+
+/** The arguments every fleet takes, whichever way it is sized. */
+export interface FleetSharedArgs {
   /** Image name or id (e.g. an `openstack.images.Image`'s name). */
   image: pulumi.Input<string>;
   flavor: pulumi.Input<string>;
@@ -56,6 +94,7 @@ export interface RunnerFleetArgs {
   prefix?: pulumi.Input<string>;
   /** The VM side: pre-job script, proxy, extra cloud-init, runner location. */
   userData?: pulumi.Input<RunnerVmOptions>;
+  /** Hard cap on the runners `up` creates; with autoscale, autoscale.max must not exceed it. */
   maxRunners?: pulumi.Input<number>;
   createConcurrency?: pulumi.Input<number>;
   /** Whether `up` waits for VMs to be ACTIVE or runners online (default "none"). */

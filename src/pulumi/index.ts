@@ -4,6 +4,9 @@
  * fast; the root `runner-fleet` exports the same names among everything else.
  */
 export { RunnerFleet, defaultPrefix } from "./runner-fleet.js";
-export type { RunnerFleetArgs, FleetGitHubArgs, FleetOpenStackArgs, FleetOpenStackAuth } from "./fleet-args.js";
+export type {
+  RunnerFleetArgs, FleetAutoscaleArgs, FleetAutoscaledArgs, FleetCountArgs, FleetGitHubArgs, FleetOpenStackArgs, FleetOpenStackAuth, FleetSharedArgs,
+  ScheduleWindow,
+} from "./fleet-args.js";
 export type { PoolCounts } from "./pool-inputs.js";
 export type { OperationResult } from "./operation-provider.js";

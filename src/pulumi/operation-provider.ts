@@ -4,10 +4,13 @@
  * result. Adding the resource runs nothing; only a change of trigger does.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { validateAutoscale } from "../autoscale/config.js";
 import { FlushMode } from "../manager/types.js";
 import { attachDetailedDiff, enableDetailedDiffs } from "./detailed-diff.js";
 import { get, REPLACE_ON, same } from "./pool-diff.js";
 import type { PoolInputs } from "./pool-inputs.js";
+import { observeFleet } from "./pool-observation.js";
+import { updateTarget } from "./pool-sizing.js";
 import { managerFor, stderrLogger } from "./provider-runtime.js";
 
 /** The operation's inputs: what to do, when (the trigger), and on which pool. */
@@ -38,12 +41,20 @@ export interface OperationOutputs extends OperationInputs {
 
 enableDetailedDiffs();
 
-/** Runs the operation, then replenishes the fleet to its desired count. */
+/**
+ * Runs the operation, then replenishes the fleet to its desired count. With autoscale that is the
+ * count of live runners before the operation (within floor and ceiling): a flush replaces the
+ * runners runner-fleet serve started, a cleanup leaves them alone.
+ */
 async function run(inputs: OperationInputs): Promise<OperationResult> {
-  const { manager, spec } = await managerFor(inputs.pool);
+  // The pool's inputs as the component passed them, unchecked: autoscale without its defaults.
+  const pool = inputs.pool.autoscale ? { ...inputs.pool, autoscale: validateAutoscale(inputs.pool.autoscale) } : inputs.pool;
+  const fleet = await managerFor(pool);
+  const { manager, spec } = fleet;
+  const live = pool.autoscale ? (await observeFleet(fleet)).observed.total : 0;
   const mode = inputs.mode === "busy" ? FlushMode.FlushBusy : FlushMode.FlushIdle;
   const report = inputs.kind === "flush" ? await manager.flushRunnersWithReport(mode) : await manager.cleanupWithReport();
-  const replenished = await manager.reconcile(spec.runners);
+  const replenished = await manager.reconcile(pool.autoscale ? updateTarget(pool, live) : spec.runners);
   const result: OperationResult = {
     trigger: inputs.trigger,
     at: new Date().toISOString(),

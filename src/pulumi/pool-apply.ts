@@ -1,14 +1,18 @@
-/** `create` / `update` of the runner pool: reconcile to the desired count, optionally wait, observe. */
+/**
+ * `create` / `update` of the runner pool: reconcile to the desired count, optionally wait, observe.
+ * With autoscale, `update` keeps the runners runner-fleet serve started (pool-sizing.ts).
+ */
 import type { FleetManager } from "../fleet/create-runner-manager.js";
 import type { ReconcileReport } from "../manager/reconcile.js";
 import type { PoolInputs, PoolOutputs } from "./pool-inputs.js";
 import { observeFleet } from "./pool-observation.js";
+import { updateTarget } from "./pool-sizing.js";
 import { initError, managerFor, reason, stderrLogger } from "./provider-runtime.js";
 
 /** Brings the fleet to the desired count with the inputs' configuration; throws an init error on partial failure. */
-export async function applyPool(id: string, inputs: PoolInputs): Promise<PoolOutputs> {
+export async function applyPool(id: string, inputs: PoolInputs, phase: "create" | "update"): Promise<PoolOutputs> {
   const fleet = await managerFor(inputs);
-  const desired = fleet.spec.runners;
+  const desired = await desiredCount(fleet, inputs, phase);
   const report = await fleet.manager.reconcile(desired, { soft: true, replaceOutdated: true });
   await waitFor(fleet, inputs, desired);
   const outputs: PoolOutputs = { ...inputs, ...(await observeFleet(fleet)) };
@@ -17,6 +21,15 @@ export async function applyPool(id: string, inputs: PoolInputs): Promise<PoolOut
   const failure = describeFailures(report);
   if (failure) throw initError(id, outputs, `${inputs.prefix}: ${failure}; the fleet has ${outputs.observed.total} of ${desired} runners`);
   return outputs;
+}
+
+/** `create`: the floor (a fixed fleet's size). `update` with autoscale: the live runners, within floor and ceiling. */
+async function desiredCount(fleet: FleetManager, inputs: PoolInputs, phase: "create" | "update"): Promise<number> {
+  if (phase === "create" || !inputs.autoscale) return fleet.spec.runners;
+  // One listing more than a fixed fleet's update. A runner serve starts between this look and the
+  // reconcile's own would count above the target, and an idle one (never a busy one) could go;
+  // the window is one listing long, and serve starts another if demand still wants it.
+  return updateTarget(inputs, (await observeFleet(fleet)).observed.total);
 }
 
 async function waitFor(fleet: FleetManager, inputs: PoolInputs, desired: number): Promise<void> {

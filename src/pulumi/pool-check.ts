@@ -8,6 +8,7 @@ import { fingerprintOf } from "../fleet/fingerprint.js";
 import { ConfigError, FleetError, NotFoundError, type Problem } from "../manager/errors.js";
 import { validateSpec } from "../manager/spec.js";
 import { type PoolInputs, specOf } from "./pool-inputs.js";
+import { checkSizing } from "./pool-sizing.js";
 import { managerFor, reason } from "./provider-runtime.js";
 
 // pulumi.runtime.unknownValue: what an input not yet known during preview looks like.
@@ -27,24 +28,32 @@ function resolutionKey(inputs: Partial<PoolInputs>): string {
 }
 
 /**
- * Validates the pool's inputs; returns them with their fingerprint, plus the failures. Names are
- * resolved against the cloud only when they changed, so previewing an unchanged fleet makes no
- * API call.
+ * Validates the pool's inputs; returns them with their fingerprint (and autoscale with its
+ * defaults), plus the failures. Names are resolved against the cloud only when they changed, so
+ * previewing an unchanged fleet makes no API call.
  */
 export async function checkPool(olds: Partial<PoolInputs>, news: PoolInputs): Promise<pulumi.dynamic.CheckResult<PoolInputs>> {
   const unknown = unknownPaths(news);
-  const relevant = (p: Problem) => !unknown.some((u) => p.path === u || p.path.startsWith(`${u}.`) || u.startsWith(`${p.path}.`));
-  const problems: Problem[] = [];
+  // Problems write list indices in brackets (autoscale.schedule[0].from), unknown paths with dots.
+  const relevant = (p: Problem) => {
+    const path = p.path.replace(/\[(\d+)\]/g, ".$1");
+    return !unknown.some((u) => path === u || path.startsWith(`${u}.`) || u.startsWith(`${path}.`));
+  };
+  const sizing = checkSizing(news);
+  const checked: PoolInputs = sizing.autoscale ? { ...news, autoscale: sizing.autoscale } : news;
+  // The spec needs a count; while neither runners nor a valid autoscale gives one, their own problems say why.
+  const forSpec = news.runners === undefined && !sizing.autoscale ? { ...checked, runners: 0 } : checked;
+  const problems: Problem[] = [...sizing.problems];
   try {
-    const spec = validateSpec(specOf(news), process.env);
-    const inputs = { ...news, fingerprint: fingerprintOf(spec) };
+    const spec = validateSpec(specOf(forSpec), process.env);
+    const inputs = { ...checked, fingerprint: fingerprintOf(spec) };
     const resolved = olds.image !== undefined && resolutionKey(olds) === resolutionKey(news);
-    if (unknown.length === 0 && !resolved) problems.push(...(await resolveNames(inputs)));
-    return { inputs, failures: problems.map(toFailure) };
+    if (unknown.length === 0 && !resolved) problems.push(...(await resolveNames(forSpec)));
+    return { inputs, failures: problems.filter(relevant).map(toFailure) };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    problems.push(...error.problems.filter(relevant));
-    return { inputs: news, failures: problems.map(toFailure) };
+    problems.push(...error.problems);
+    return { inputs: checked, failures: problems.filter(relevant).map(toFailure) };
   }
 }
 

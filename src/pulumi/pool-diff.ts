@@ -3,6 +3,7 @@
  * observed (so consumed ephemeral runners show as drift after a refresh); a new configuration is
  * an update (rolling replacement); a new prefix, GitHub scope or cloud is a replacement. Each
  * changed input is named in `detailedDiff`, so `pulumi preview --diff` shows it with its kind.
+ * With autoscale the count is runner-fleet serve's: only changed inputs are changes (pool-plan.ts).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { PropertyChange } from "./detailed-diff.js";
@@ -18,6 +19,9 @@ export const CONFIGURATION = ["image", "flavor", "network", "labels", "securityG
 /** Inputs that change how the provider works, not the runners. */
 const SETTINGS = ["runners", "maxRunners", "name", "createConcurrency", "waitFor", "waitTimeoutSeconds", "destroyPolicy", "metricsFile", "credentials"] as const;
 
+/** `autoscale`'s fields, each an update of its own: serve applies them, `up` touches no runner for them. */
+export const AUTOSCALE = ["autoscale.minIdle", "autoscale.max", "autoscale.idleTimeoutSeconds", "autoscale.schedule"] as const;
+
 /** The engine's diff, the changed inputs by path, and the plan in words (undefined: nothing to do). */
 export interface PoolDiff extends pulumi.dynamic.DiffResult {
   detailedDiff: Record<string, PropertyChange>;
@@ -27,7 +31,9 @@ export interface PoolDiff extends pulumi.dynamic.DiffResult {
 /** Decides what `up` would do to the pool (SPEC §5 `diff`). */
 export function diffPool(olds: PoolOutputs, news: PoolInputs): PoolDiff {
   const detailedDiff: Record<string, PropertyChange> = {};
-  for (const path of [...REPLACE_ON, ...CONFIGURATION, ...SETTINGS]) {
+  // Field by field while both sides autoscale; switching it on or off is one `autoscale` add or delete.
+  const sizing = isObject(olds.autoscale) && isObject(news.autoscale) ? AUTOSCALE : ["autoscale"];
+  for (const path of [...REPLACE_ON, ...CONFIGURATION, ...SETTINGS, ...sizing]) {
     const [before, after] = [get(olds, path), get(news, path)];
     if (same(before, after)) continue;
     const replace = (REPLACE_ON as readonly string[]).includes(path);
@@ -58,3 +64,5 @@ export function get(value: object, path: string): unknown {
 export function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
+
+const isObject = (value: unknown): value is object => typeof value === "object" && value !== null;

@@ -5,14 +5,18 @@
  *
  * Counted by state, not by name: flush and cleanup operations replace runners without the pool's
  * state knowing their new names, so a name recorded before may be gone for a good reason.
+ *
+ * With autoscale there is no drift: runner-fleet serve starts and retires runners, and replaces
+ * the ones jobs used, between deployments; the observation alone records what it did.
  */
 import { isLive, type ObservedMember } from "./pool-observation.js";
 import type { PoolOutputs } from "./pool-inputs.js";
 
 type Stale = "used" | "failed" | "stuck";
 
-/** The drift as a phrase ("2 of 3 runners were used by jobs"), or undefined when nothing changed. */
-export function describeDrift(prior: Pick<PoolOutputs, "observed" | "members">, now: readonly ObservedMember[]): string | undefined {
+/** The drift as a phrase ("2 of 3 runners were used by jobs"), or undefined when nothing changed or the fleet autoscales. */
+export function describeDrift(prior: Pick<PoolOutputs, "observed" | "members" | "autoscale">, now: readonly ObservedMember[]): string | undefined {
+  if (prior.autoscale) return undefined;
   const before = prior.observed?.total ?? 0;
   const count = (members: readonly ObservedMember[] | undefined, state: Stale) => (members ?? []).filter((m) => m.state === state).length;
   // What became stale since: older state recorded no members, so all of it counts then.

@@ -3,6 +3,7 @@
  * key, `credentials`, so the engine keeps them secret in state (secret input → secret output) and
  * `additionalSecretOutputs` can name them.
  */
+import type { AutoscaleConfig } from "../autoscale/config.js";
 import type { FleetSpecInput } from "../manager/spec.js";
 import type { RunnerVmOptions } from "../manager/user-data.js";
 import type { ObservedMember, PoolCounts } from "./pool-observation.js";
@@ -28,8 +29,11 @@ export interface PoolInputs {
   prefix: string;
   /** Manager name: the `flavor` of metric events. */
   name: string;
-  runners: number;
+  /** The fixed size; with autoscale, the floor every `up` guarantees (absent: autoscale.minIdle). */
+  runners?: number;
   maxRunners?: number;
+  /** Demand-driven sizing, as `check` validated it (defaults applied); absent in state written before it existed. */
+  autoscale?: AutoscaleConfig;
   image: string;
   flavor: string;
   network: string;
@@ -49,7 +53,6 @@ export interface PoolInputs {
   fingerprint?: string;
 }
 
-
 /** The pool's outputs: its inputs (diff receives old outputs only) plus what was observed. */
 export interface PoolOutputs extends PoolInputs {
   observed: PoolCounts;
@@ -62,8 +65,11 @@ export interface PoolOutputs extends PoolInputs {
   drift?: string;
 }
 
+/** A fleet spec input whose `runners` is absent when neither `runners` nor `autoscale` was given (check reports it). */
+export type PoolSpecInput = Omit<FleetSpecInput, "runners"> & { runners: number | undefined };
+
 /** The fleet spec a pool's inputs describe (credentials mapped to the spec's auth fields). */
-export function specOf(inputs: PoolInputs): FleetSpecInput {
+export function specOf(inputs: PoolInputs): PoolSpecInput {
   const { credentials, github, openstack } = inputs;
   const optional = (["maxRunners", "keyName", "createConcurrency", "metricsFile"] as const).filter((k) => inputs[k] !== undefined);
   return {
@@ -76,7 +82,7 @@ export function specOf(inputs: PoolInputs): FleetSpecInput {
     securityGroups: inputs.securityGroups,
     vm: inputs.vm,
     ...Object.fromEntries(optional.map((k) => [k, inputs[k]])),
-    runners: inputs.maxRunners === undefined ? inputs.runners : Math.min(inputs.runners, inputs.maxRunners),
+    runners: floorOf(inputs),
     github: {
       ...github,
       ...(credentials.githubToken ? { token: credentials.githubToken } : {}),
@@ -84,4 +90,10 @@ export function specOf(inputs: PoolInputs): FleetSpecInput {
     },
     openstack: { ...openstack, ...(credentials.cloudsYaml ? { cloudsYaml: credentials.cloudsYaml } : {}) },
   };
+}
+
+/** The count `create` brings the fleet to: `runners` (or autoscale.minIdle), capped by maxRunners. */
+export function floorOf(inputs: Pick<PoolInputs, "runners" | "maxRunners" | "autoscale">): number | undefined {
+  const floor = inputs.runners ?? inputs.autoscale?.minIdle;
+  return floor === undefined || inputs.maxRunners === undefined ? floor : Math.min(floor, inputs.maxRunners);
 }

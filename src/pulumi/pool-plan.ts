@@ -1,15 +1,16 @@
 /**
- * The pool's plan in words, from its last observation and its new inputs: how the count moves,
- * which runners a soft scale-down takes, how many runners a new configuration replaces, what
- * cleanup removes. The runners are chosen by the manager's own pure planning (plan.ts), so the
+ * The pool's plan in words, from its last observation and its new inputs: how the count moves and
+ * what cleanup removes (pool-plan-size.ts), how many runners a new configuration replaces, which
+ * settings change. The runners are chosen by the manager's own pure planning (plan.ts), so the
  * preview names the runners `up` would take from the same observation.
  */
 import type { FleetView, Member } from "../manager/fleet-view.js";
-import { planOutdated, planScaleDown } from "../manager/plan.js";
+import { planOutdated } from "../manager/plan.js";
 import { CloudRunnerState } from "../manager/types.js";
-import type { ObservedMember } from "./pool-observation.js";
-import { isLive } from "./pool-observation.js";
-import type { PoolInputs, PoolOutputs } from "./pool-inputs.js";
+import { floorOf, type PoolInputs, type PoolOutputs } from "./pool-inputs.js";
+import { isLive, type ObservedMember } from "./pool-observation.js";
+import { sizePlan } from "./pool-plan-size.js";
+import { isAutoscaled } from "./pool-sizing.js";
 
 /** What the diff found, for the words. */
 export interface PlanFacts {
@@ -21,44 +22,23 @@ export interface PlanFacts {
 
 /** "3 → 5 runners (+2)", "replace the fleet (…)": undefined when `up` has nothing to do. */
 export function describePlan(olds: PoolOutputs, news: PoolInputs, facts: PlanFacts): string | undefined {
-  const desired = news.maxRunners === undefined ? news.runners : Math.min(news.runners, news.maxRunners);
   const observed = olds.observed?.total ?? 0;
   if (facts.replaces.length > 0) {
     const what = facts.replaces.map((path) => `${path} ${shown(olds, path)} → ${shown(news, path)}`).join(", ");
-    return `replace the fleet (${what}): drain its ${observed} runner${observed === 1 ? "" : "s"}, then create ${desired}`;
+    return `replace the fleet (${what}): drain its ${observed} runner${observed === 1 ? "" : "s"}, then create ${floorOf(news) ?? 0}`;
   }
-  const members = (olds.members ?? []).filter(isLive);
-  const view = viewOf(members);
-  const parts = [
-    countPhrase(observed, desired, view),
-    stalePhrase(olds),
-    facts.reconfigured ? rollingPhrase(view, news, facts.changed) : "",
-    settingsPhrase(facts.changed),
-  ].filter(Boolean);
-  return parts.length > 0 ? parts.join(", ") : undefined;
-}
-
-function countPhrase(observed: number, desired: number, view: FleetView): string {
-  const delta = desired - observed;
-  if (delta === 0) return "";
-  const move = `${observed} → ${desired} runners (${delta > 0 ? "+" : "−"}${Math.abs(delta)})`;
-  if (delta > 0) return move;
-  const going = planScaleDown(view, -delta, true, []).map((d) => d.name);
-  const stay = -delta - going.length;
-  const busy = stay > 1 ? `; ${stay} busy runners above the count stay until their jobs end` : stay === 1 ? "; 1 busy runner above the count stays until its job ends" : "";
-  return `${move}: ${going.length > 0 ? `${going.join(", ")} go` : "no runner can go yet"}${busy}`;
-}
-
-function stalePhrase(olds: PoolOutputs): string {
-  const stale = (olds.members ?? []).filter((m) => !isLive(m));
-  const count = stale.length || (olds.stale ?? 0);
-  if (count === 0) return "";
-  const by = (state: ObservedMember["state"]) => stale.filter((m) => m.state === state).length;
-  const kinds = [["used", by("used")], ["failed", by("failed")], ["never online", by("stuck")]] as const;
-  const known = kinds.filter(([, n]) => n > 0);
-  const what = known.length === 1 ? `${known[0]?.[0]} ` : "";
-  const detail = known.length > 1 ? ` (${known.map(([k, n]) => `${n} ${k}`).join(", ")})` : "";
-  return `remove ${count} ${what}VM${count > 1 ? "s" : ""}${detail}`;
+  const view = viewOf((olds.members ?? []).filter(isLive));
+  const size = sizePlan(olds, news, view, facts.changed);
+  const rolling = facts.reconfigured ? rollingPhrase(view, news, facts.changed) : "";
+  const settings = settingsPhrase(facts.changed);
+  // With autoscale the count is runner-fleet serve's: runners it started or retired, and VMs jobs
+  // used, are no reason for `up`; what `up` does to them is told only alongside a change it makes.
+  const made = [...size.changes, rolling, settings].filter(Boolean);
+  const parts = isAutoscaled(news)
+    ? made.length > 0 ? [...made, ...size.counts] : []
+    : [...size.changes, ...size.counts, rolling, settings];
+  const said = parts.filter(Boolean);
+  return said.length > 0 ? said.join(", ") : undefined;
 }
 
 function rollingPhrase(view: FleetView, news: PoolInputs, changed: readonly string[]): string {

@@ -35,11 +35,11 @@ export const poolProvider: pulumi.dynamic.ResourceProvider<PoolInputs, PoolOutpu
   },
 
   async create(inputs) {
-    return { id: inputs.prefix, outs: await applyPool(inputs.prefix, inputs) };
+    return { id: inputs.prefix, outs: await applyPool(inputs.prefix, inputs, "create") };
   },
 
   async update(id, _olds, news) {
-    return { outs: await applyPool(id, news) };
+    return { outs: await applyPool(id, news, "update") };
   },
 
   async read(id, props) {

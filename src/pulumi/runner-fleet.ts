@@ -63,6 +63,8 @@ function poolInputs(name: string, args: RunnerFleetArgs): PoolProps {
     name: prefix,
     runners: args.runners,
     maxRunners: args.maxRunners,
+    // As given: the pool's check validates it and applies its defaults, so preview reports problems.
+    autoscale: args.autoscale,
     image: args.image,
     flavor: args.flavor,
     network: args.network,
@@ -84,8 +86,8 @@ function poolInputs(name: string, args: RunnerFleetArgs): PoolProps {
   };
 }
 
-/** The pool's inputs as resource props: one Input per key. */
-type PoolProps = { [K in keyof PoolInputs]: pulumi.Input<PoolInputs[K]> };
+/** The pool's inputs as resource props: one Input per key; autoscale as written, before check's defaults. */
+type PoolProps = { [K in keyof Omit<PoolInputs, "autoscale">]: pulumi.Input<PoolInputs[K]> } & { autoscale?: RunnerFleetArgs["autoscale"] };
 
 // A dynamic resource is a custom resource of the `pulumi-nodejs` package whose `__provider` input
 // is its provider's module text; `pulumi.dynamic.Resource` would serialize a closure into it, we

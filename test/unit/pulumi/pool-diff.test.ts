@@ -2,33 +2,8 @@ import { describe, expect, it } from "vitest";
 import { diffPool } from "../../../src/pulumi/pool-diff.js";
 import type { PoolInputs, PoolOutputs } from "../../../src/pulumi/pool-inputs.js";
 import { unknownPaths } from "../../../src/pulumi/pool-check.js";
-import type { ObservedMember } from "../../../src/pulumi/pool-observation.js";
+import { inputs, member } from "./pool-fixtures.js";
 
-const inputs: PoolInputs = {
-  prefix: "ci",
-  name: "ci",
-  runners: 3,
-  image: "ubuntu-24.04",
-  flavor: "m1.small",
-  network: "runners-net",
-  labels: [],
-  securityGroups: [],
-  github: { path: "acme/app" },
-  openstack: { cloud: "sandbox" },
-  vm: {},
-  waitFor: "none",
-  waitTimeoutSeconds: 600,
-  destroyPolicy: { mode: "drain", timeoutSeconds: 600 },
-  credentials: { githubToken: "t" },
-  fingerprint: "fp-1",
-};
-
-const member = (n: number, state: ObservedMember["state"], fingerprint = "fp-1"): ObservedMember => ({
-  name: `ci-00000000000${n}`,
-  state,
-  createdAt: `2026-12-01T10:0${n}:00.000Z`,
-  fingerprint,
-});
 const three = [member(1, "idle"), member(2, "busy"), member(3, "idle")];
 const olds: PoolOutputs = { ...inputs, observed: { total: 3, idle: 2, busy: 1, offline: 0 }, runnerNames: three.map((m) => m.name), members: three };
 const consumed: Partial<PoolOutputs> = {
@@ -73,6 +48,58 @@ describe("diffPool", () => {
   it("never puts a secret in the plan or the detailed diff when credentials change", () => {
     const result = diffPool(olds, { ...inputs, credentials: { githubToken: "ghp_secret-token-value" } });
     expect(JSON.stringify(result)).not.toContain("ghp_secret-token-value");
+  });
+});
+
+describe("diffPool with autoscale", () => {
+  const autoscale = { minIdle: 1, max: 10, idleTimeoutSeconds: 300 };
+  // The fixed fleet's state, switched to autoscale with `runners` left out (floor: minIdle).
+  const scaled: PoolOutputs = { ...olds, runners: undefined, autoscale };
+  const news: PoolInputs = { ...inputs, runners: undefined, autoscale };
+  const grown = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => member(n, n === 2 ? "busy" : "idle"));
+  const kindsOf = (diff: ReturnType<typeof diffPool>) => Object.fromEntries(Object.entries(diff.detailedDiff).map(([path, change]) => [path, change.kind]));
+
+  it.each([
+    ["no change when runner-fleet serve grew the fleet", {}, { observed: { total: 8, idle: 7, busy: 1, offline: 0 }, members: grown }, undefined, {}],
+    ["no change when runner-fleet serve retired every runner", {}, { observed: { total: 0, idle: 0, busy: 0, offline: 0 }, members: [], runnerNames: [] }, undefined, {}],
+    ["no change when jobs used runners since the last look", {}, consumed, undefined, {}],
+    ["a new minIdle and max", { autoscale: { ...autoscale, minIdle: 2, max: 20 } }, {}, "autoscale minIdle 1 → 2, max 10 → 20 (runner-fleet serve applies it)", { "autoscale.minIdle": "update", "autoscale.max": "update" }],
+    ["a minIdle above the live runners, which up creates up to", { autoscale: { ...autoscale, minIdle: 5 } }, {}, "autoscale minIdle 1 → 5 (runner-fleet serve applies it), 3 → 5 runners (+2, up to the floor)", { "autoscale.minIdle": "update" }],
+    [
+      "a max below the live runners, which up takes idle runners down to",
+      { autoscale: { ...autoscale, max: 2 } }, {},
+      "autoscale max 10 → 2 (runner-fleet serve applies it), 3 → 2 runners (−1, down to the ceiling): ci-000000000001 go", { "autoscale.max": "update" },
+    ],
+    [
+      "a new idle timeout and a schedule",
+      { autoscale: { ...autoscale, idleTimeoutSeconds: 600, schedule: [{ days: "mon-fri", from: "08:00", to: "18:00", minIdle: 3 }] } }, {},
+      "autoscale idleTimeoutSeconds 300 → 600, schedule (none) → 1 window (runner-fleet serve applies it)", { "autoscale.idleTimeoutSeconds": "update", "autoscale.schedule": "add" },
+    ],
+    ["a floor given as runners", { runners: 4 }, {}, "floor 1 → 4, 3 → 4 runners (+1, up to the floor)", { runners: "add" }],
+    ["a new image, naming the cleanup up does alongside", { image: "ubuntu-22.04", fingerprint: "fp-2" }, consumed, "new image: replace 1 idle runner, remove 2 used VMs", { image: "update" }],
+    ["a rotated token", { credentials: { githubToken: "t2" } }, {}, "new credentials", { credentials: "update" }],
+    ["a new GitHub path", { github: { path: "acme/other" } }, {}, "replace the fleet (github.path acme/app → acme/other): drain its 3 runners, then create 1", { "github.path": "update-replace" }],
+  ] as const)("plans %s", (_name, change, old, plan, kinds) => {
+    const result = diffPool({ ...scaled, ...old } as PoolOutputs, { ...news, ...change } as PoolInputs);
+    expect(result.plan).toBe(plan);
+    expect(result.changes).toBe(plan !== undefined);
+    expect(kindsOf(result)).toEqual(kinds);
+  });
+
+  it.each([
+    ["switching a fixed fleet to autoscale", olds, news, "the fleet's size now follows demand: floor 1, ceiling 10 (runner-fleet serve scales it)", { runners: "delete", autoscale: "add" }],
+    [
+      "switching to autoscale under the live runners",
+      olds, { ...news, autoscale: { ...autoscale, max: 2 } },
+      "the fleet's size now follows demand: floor 1, ceiling 2 (runner-fleet serve scales it), 3 → 2 runners (−1, down to the ceiling): ci-000000000001 go",
+      { runners: "delete", autoscale: "add" },
+    ],
+    ["switching back to a fixed size", scaled, { ...inputs, runners: 5 }, "fixed size again: 3 → 5 runners (+2)", { runners: "add", autoscale: "delete" }],
+    ["switching back to a fixed size of the live count", scaled, inputs, "fixed size again: 3 runners", { runners: "add", autoscale: "delete" }],
+  ] as const)("plans an update, not a replacement, when %s", (_name, before, after, plan, kinds) => {
+    const result = diffPool(before as PoolOutputs, after as PoolInputs);
+    expect(result).toMatchObject({ changes: true, replaces: [], plan });
+    expect(kindsOf(result)).toEqual(kinds);
   });
 });
 

@@ -19,6 +19,11 @@ describe("describeDrift", () => {
   ] as const)("says %s", (_name, before, now, expected) => {
     expect(describeDrift(before, now)).toBe(expected);
   });
+
+  it("finds no drift in an autoscaled fleet, whose runners runner-fleet serve starts and retires", () => {
+    const autoscaled = { ...prior(3), autoscale: { minIdle: 1, max: 10, idleTimeoutSeconds: 300 } };
+    expect(describeDrift(autoscaled, [member("a", "used"), member("b", "failed"), member("c", "idle"), member("d", "idle")])).toBeUndefined();
+  });
 });
 
 describe("previewLine", () => {

@@ -130,6 +130,34 @@ describe("RunnerFleet pool inputs", () => {
     });
   });
 
+  it("passes autoscale through to the pool's inputs as plain values, every field an Input", async () => {
+    const schedule = [{ days: "mon-fri", from: "08:00", to: "18:00", timezone: "Europe/Berlin", minIdle: 3 }];
+    const { pool } = await build(required({ autoscale: { minIdle: pulumi.output(1), max: 10, idleTimeoutSeconds: pulumi.output(120), schedule: pulumi.output(schedule) } }));
+    expect(poolInputs(pool)).toMatchObject({ runners: 2, autoscale: { minIdle: 1, max: 10, idleTimeoutSeconds: 120, schedule } });
+    expect(isSecret(pool.inputs.autoscale)).toBe(false);
+  });
+
+  it("lets runners be left out when autoscale is given, leaving the floor to the pool's check", async () => {
+    const { image, flavor, network, github } = required();
+    const { pool, fleet } = await build({ image, flavor, network, github, autoscale: pulumi.output({ minIdle: 1, max: 10 }) });
+    expect(poolInputs(pool)).not.toHaveProperty("runners");
+    expect(poolInputs(pool).autoscale).toEqual({ minIdle: 1, max: 10 });
+    expect(await valueOf(fleet.counts)).toEqual(COUNTS);
+  });
+
+  it("adds no autoscale input to a fixed fleet, so its state diffs as before", async () => {
+    const { pool } = await build(required());
+    expect(Object.keys(pool.inputs)).not.toContain("autoscale");
+  });
+
+  it("requires runners at the type level unless autoscale is given", () => {
+    const { runners: _, ...shared } = required();
+    // @ts-expect-error neither runners nor autoscale: the fleet would have no size
+    const sizeless: RunnerFleetArgs = shared;
+    const autoscaled: RunnerFleetArgs = { ...shared, autoscale: { minIdle: 0, max: 3 } };
+    expect([sizeless, autoscaled].map((args) => "runners" in args)).toEqual([false, false]);
+  });
+
   it("registers the pool with its provider module, which holds no secret", async () => {
     const { pool } = await build(required());
     const provider = pool.inputs.__provider;
