@@ -18,10 +18,18 @@ export type FleetFileData = Omit<FleetSpecInput, "openstack"> & {
   openstack?: NonNullable<FleetSpecInput["openstack"]> & { cloudsYamlFile?: string };
 };
 
+/** The sections of a fleet file that only `runner-fleet serve` reads. */
+export interface ServeSections {
+  autoscale?: unknown;
+  serve?: unknown;
+}
+
 /** Where to look and which environment to validate with (`GITHUB_TOKEN` fallback). */
 export interface LoadFleetOptions {
   cwd: string;
   env: Record<string, string | undefined>;
+  /** Validates the serve sections too (their problems are reported with the spec's, with lines). */
+  sections?: (sections: ServeSections, spec: FleetSpec | undefined) => Problem[];
 }
 
 /** A validated fleet file. */
@@ -29,6 +37,8 @@ export interface LoadedFleet {
   spec: FleetSpec;
   /** Absolute path of the fleet file. */
   path: string;
+  /** `autoscale:` and `serve:` as written (a relative `serve.store` resolved against the file's folder). */
+  sections: ServeSections;
 }
 
 /** Reads, parses and validates a fleet file; throws one `ConfigError` listing every problem. */
@@ -47,6 +57,7 @@ export async function loadFleetFile(file: string, options: LoadFleetOptions): Pr
   if (!isRecord(input)) throw new ConfigError([{ path: shown, message: "must be a mapping of fields (prefix, runners, image, …)" }]);
   const problems: Problem[] = [];
   await resolveFileFields(input, dirname(path), problems);
+  const sections = takeServeSections(input, dirname(path));
   let spec: FleetSpec | undefined;
   try {
     spec = validateSpec(input, options.env);
@@ -54,8 +65,9 @@ export async function loadFleetFile(file: string, options: LoadFleetOptions): Pr
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);
   }
+  if (options.sections) problems.push(...options.sections(sections, spec));
   if (problems.length > 0 || !spec) throw new ConfigError(problems.map((p) => locate(p, doc, lines)), `invalid fleet file ${shown}`);
-  return { spec, path };
+  return { spec, path, sections };
 }
 
 /** A path as people want to read it: relative to `cwd` when inside it. */
@@ -65,6 +77,19 @@ export function displayPath(path: string, cwd: string): string {
 }
 
 // --- internal ---
+
+/**
+ * Takes `autoscale:` and `serve:` out of the spec's fields. With autoscale, `runners` may be left
+ * out: it is the floor the fleet starts with, minIdle by default.
+ */
+function takeServeSections(input: Record<string, unknown>, base: string): ServeSections {
+  const { autoscale, serve } = input;
+  delete input["autoscale"];
+  delete input["serve"];
+  if (input["runners"] === undefined && isRecord(autoscale)) input["runners"] = typeof autoscale["minIdle"] === "number" ? autoscale["minIdle"] : 0;
+  if (isRecord(serve) && typeof serve["store"] === "string" && !/^postgres(ql)?:\/\//.test(serve["store"])) serve["store"] = resolve(base, serve["store"]);
+  return { ...(autoscale === undefined ? {} : { autoscale }), ...(serve === undefined ? {} : { serve }) };
+}
 
 /** Maps `openstack.cloudsYamlFile` to `openstack.cloudsYaml` and anchors `metricsFile` to the file's folder. */
 async function resolveFileFields(input: Record<string, unknown>, base: string, problems: Problem[]): Promise<void> {

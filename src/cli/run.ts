@@ -12,6 +12,7 @@ import { flushCommand } from "./commands/flush.js";
 import { jobCommand } from "./commands/job.js";
 import { reconcileCommand } from "./commands/reconcile.js";
 import { sandboxCommand } from "./commands/sandbox.js";
+import { serveCommand } from "./commands/serve.js";
 import { statusCommand } from "./commands/status.js";
 import { ExitCode, exitCodeOf, formatError, isUsageError, UsageError } from "./errors.js";
 import { checkFlags } from "./flags.js";
@@ -27,6 +28,7 @@ export function buildCommands(io: CliIo): Record<string, CommandDef<ArgsDef>> {
     flush: flushCommand(io),
     cleanup: cleanupCommand(io),
     reconcile: reconcileCommand(io),
+    serve: serveCommand(io),
     sandbox: sandboxCommand(io),
     job: jobCommand(io),
     demo: demoCommand(io),

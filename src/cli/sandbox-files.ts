@@ -7,7 +7,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import type { Sandbox } from "../sandbox/index.js";
-import type { FleetFileData } from "./fleet-file.js";
+import type { FleetFileData, ServeSections } from "./fleet-file.js";
 
 /** What the written fleet file describes. */
 export interface SandboxFleetOptions {
@@ -17,6 +17,8 @@ export interface SandboxFleetOptions {
   repository: string;
   /** Metric events file, relative to the fleet file. */
   metricsFile?: string;
+  /** Adds `autoscale:` and `serve:` sections for `runner-fleet serve` on this address, with this webhook secret. */
+  serve?: { listen: string; secret: string };
 }
 
 /** Where the files were written. */
@@ -26,7 +28,7 @@ export interface SandboxFiles {
 }
 
 /** The fleet file's content (with `openstack.cloudsYamlFile`, which fleet-file.ts resolves). */
-export function sandboxFleetInput(sandbox: Sandbox, o: SandboxFleetOptions): FleetFileData {
+export function sandboxFleetInput(sandbox: Sandbox, o: SandboxFleetOptions): FleetFileData & ServeSections {
   return {
     prefix: o.prefix,
     runners: o.runners,
@@ -37,6 +39,16 @@ export function sandboxFleetInput(sandbox: Sandbox, o: SandboxFleetOptions): Fle
     github: { path: o.repository, apiUrl: sandbox.githubUrl, token: sandbox.githubToken },
     openstack: { cloud: sandbox.cloudName, cloudsYamlFile: "clouds.yaml" },
     ...(o.metricsFile ? { metricsFile: o.metricsFile } : {}),
+    ...(o.serve
+      ? {
+          // One idle runner waits for the next job; the rest follow demand, up to 10, and idle
+          // ones retire after a minute (short, so the sandbox shows it).
+          autoscale: { minIdle: 1, max: 10, idleTimeoutSeconds: 60 },
+          // serve registers the sandbox's hook to its own /webhook at start (the same path as
+          // --register-webhook against GitHub).
+          serve: { listen: o.serve.listen, store: "demand.sqlite", webhook: { secret: o.serve.secret, url: `http://${o.serve.listen}/webhook`, register: true } },
+        }
+      : {}),
   };
 }
 

@@ -29,6 +29,8 @@ export interface RuntimeOptions {
   timeoutMs?: number;
   /** Milliseconds per second of an announced GitHub wait; tests shrink it (default 1000). */
   retryAfterBaseMs?: number;
+  /** Names other controllers are creating (claims in a shared store): cleanup leaves them alone. */
+  inFlightElsewhere?: () => Iterable<string>;
 }
 
 /** A manager with the spec it was built from and the cloud adapter (for up-front validation). */
@@ -87,6 +89,7 @@ export function createFleetManager(input: FleetSpecInput | FleetSpec, runtime: R
       createConcurrency: spec.createConcurrency,
       graceSeconds: spec.graceSeconds,
       creationTimeoutSeconds: spec.creationTimeoutSeconds,
+      ...(runtime.inFlightElsewhere ? { inFlightElsewhere: runtime.inFlightElsewhere } : {}),
     },
   );
   return { manager, spec, cloud };

@@ -3,6 +3,7 @@
  * clouds.yaml and a fleet file that point at them. Jobs are queued from another terminal with
  * `runner-fleet job --config <fleet> --count 2` (the sandbox's `POST /_sandbox/jobs`).
  */
+import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { defineCommand } from "citty";
 import { type Sandbox, type SandboxOptions, startSandbox } from "../../sandbox/index.js";
@@ -11,6 +12,7 @@ import { ExitCode, UsageError } from "../errors.js";
 import { displayPath } from "../fleet-file.js";
 import { type CliIo, println } from "../io.js";
 import { printJson } from "../output.js";
+import { DEFAULT_LISTEN } from "../../serve/config.js";
 import { writeSandboxFiles } from "../sandbox-files.js";
 
 /** The `sandbox` command. */
@@ -43,7 +45,8 @@ export function sandboxCommand(io: CliIo) {
       const sandbox = await startSandbox(options);
       try {
         const dir = resolve(io.cwd, args.dir);
-        const files = await writeSandboxFiles(dir, sandbox, { prefix: "sandbox", runners: 3, repository: args.repository, metricsFile: "metrics.jsonl" });
+        const serve = { listen: DEFAULT_LISTEN, secret: randomBytes(20).toString("hex") };
+        const files = await writeSandboxFiles(dir, sandbox, { prefix: "sandbox", runners: 3, repository: args.repository, metricsFile: "metrics.jsonl", serve });
         const fleet = displayPath(files.fleetYaml, io.cwd);
         if (args.json) {
           printJson(io.stdout, { githubUrl: sandbox.githubUrl, githubToken: sandbox.githubToken, openstackAuthUrl: sandbox.openstackAuthUrl, cloudName: sandbox.cloudName, ...files });
@@ -82,6 +85,9 @@ function banner(sandbox: Sandbox, clouds: string, fleet: string): string[] {
     `  runner-fleet reconcile --config ${fleet} --every 10s`,
     `  runner-fleet job --config ${fleet} --count 2`,
     `  runner-fleet flush --config ${fleet}`,
+    "or let it follow demand (autoscale: minIdle 1, max 10), and queue 20 jobs:",
+    `  runner-fleet serve --config ${fleet}`,
+    `  runner-fleet job --config ${fleet} --count 20`,
     "press Ctrl-C to stop",
   ];
 }

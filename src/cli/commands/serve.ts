@@ -1,0 +1,87 @@
+/**
+ * `runner-fleet serve`: keeps the fleet matched to demand (SPEC §9) until SIGTERM or Ctrl-C, then
+ * drains gracefully and exits 0 with the runners left in place. The fleet comes from a fleet file
+ * (`--config`, with its `autoscale:` and `serve:` sections) or from a Pulumi stack's state
+ * (`--stack`, re-read every few minutes so a `pulumi up` of autoscale takes effect).
+ */
+import { defineCommand } from "citty";
+import type { FleetSpec } from "../../manager/spec.js";
+import { type ServeConfig, validateServeConfig } from "../../serve/config.js";
+import { ExitCode } from "../errors.js";
+import { DEFAULT_FLEET_FILE, loadFleetFile, type ServeSections } from "../fleet-file.js";
+import { type CliIo, println } from "../io.js";
+import { stackArgs, stackTarget } from "../stack-flags.js";
+
+/** The `serve` command. */
+export function serveCommand(io: CliIo) {
+  return defineCommand({
+    meta: { name: "serve", description: "Scale the fleet on demand (webhooks), with /metrics, /healthz and /readyz, until SIGTERM" },
+    args: {
+      config: { type: "string", alias: "c", description: "Fleet file with autoscale: and serve: sections", valueHint: "fleet.yaml" },
+      listen: { type: "string", description: "host:port of the listener (default 127.0.0.1:9180)", valueHint: "addr" },
+      store: { type: "string", description: "Demand store: a SQLite file (default under ~/.local/state/runner-fleet) or postgres:// URL", valueHint: "path|url" },
+      id: { type: "string", description: "This controller's id in a shared store (default host:port)", valueHint: "id" },
+      "log-format": { type: "string", description: "text or json", valueHint: "format" },
+      "register-webhook": { type: "string", description: "Create or update the GitHub hook delivering workflow_job to this public URL", valueHint: "url" },
+      ...stackArgs,
+    },
+    async run({ args, rawArgs }): Promise<ExitCode> {
+      const flags: Record<string, unknown> = {
+        ...(args.listen ? { listen: args.listen } : {}),
+        ...(args.store ? { store: args.store } : {}),
+        ...(args.id ? { id: args.id } : {}),
+        ...(args["log-format"] ? { logFormat: args["log-format"] } : {}),
+        ...(args["register-webhook"] ? { webhook: { url: args["register-webhook"], register: true } } : {}),
+      };
+      const target = stackTarget(args, rawArgs, io, "serve");
+      const opened = target ? await (await import("../serve-stack.js")).openStackFleet(target, flags, io) : await openFileFleet(args.config ?? DEFAULT_FLEET_FILE, flags, io);
+      const { startServe } = await import("../../serve/service.js");
+      const service = await startServe({ spec: opened.spec, config: opened.config, env: io.env, cwd: io.cwd, ...(io.runtime ? { runtime: io.runtime } : {}), logStream: io.stderr, ...(opened.reload ? { reload: opened.reload } : {}) });
+      println(io.stdout, `serving ${opened.spec.prefix} on ${service.url} (Ctrl-C or SIGTERM drains and exits; runners stay)`);
+      await untilAborted(io.signal);
+      await service.stop();
+      return ExitCode.Ok;
+    },
+  });
+}
+
+/** A fleet to serve, and how to re-read its autoscale settings when they can change. */
+export interface ServedFleet {
+  spec: FleetSpec;
+  config: ServeConfig;
+  reload?: () => Promise<ServeConfig["autoscale"]>;
+}
+
+/** Merges the flags over the file's `serve:` section (flags win). */
+export function withFlags(sections: ServeSections, flags: Record<string, unknown>): ServeSections {
+  const serve = { ...(typeof sections.serve === "object" && sections.serve !== null ? (sections.serve as Record<string, unknown>) : {}) };
+  for (const [key, value] of Object.entries(flags)) {
+    serve[key] = key === "webhook" ? { ...(serve["webhook"] as object | undefined), ...(value as object) } : value;
+  }
+  return { ...sections, serve };
+}
+
+async function openFileFleet(file: string, flags: Record<string, unknown>, io: CliIo): Promise<ServedFleet> {
+  let config: ServeConfig | undefined;
+  const { spec } = await loadFleetFile(file, {
+    cwd: io.cwd,
+    env: io.env,
+    sections: (sections, spec) => {
+      try {
+        config = validateServeConfig(withFlags(sections, flags), spec?.prefix ?? "fleet", io.env);
+        return [];
+      } catch (error) {
+        if (error instanceof Error && "problems" in error) return (error as { problems: { path: string; message: string }[] }).problems;
+        throw error;
+      }
+    },
+  });
+  return { spec, config: config! };
+}
+
+function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
