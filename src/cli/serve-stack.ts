@@ -28,7 +28,7 @@ export async function openStackFleet(target: StackTarget, flags: Record<string, 
       throw new ConfigError([{ path: "--fleet", message: `stack '${target.stack}' has ${pools.length} fleets (${pools.map((p) => p.fleet).join(", ")}): one serve process serves one fleet; name it with --fleet` }]);
     }
     const pool = resources.find((r) => r.urn === pools[0]!.urn);
-    return pool?.outputs as unknown as PoolOutputs;
+    return revealed(pool?.outputs) as PoolOutputs;
   };
   const outputs = await read();
   const spec = validateSpec(specOf(outputs), io.env);
@@ -38,6 +38,18 @@ export async function openStackFleet(target: StackTarget, flags: Record<string, 
     config,
     reload: async () => validateServeConfig(withFlags({ autoscale: (await read()).autoscale, serve: {} }, flags), spec.prefix, io.env).autoscale,
   };
+}
+
+// How `stack export --show-secrets` writes a secret: the secret signature and its value as JSON.
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** The state's values with every shown secret replaced by its value (pulumi's state format). */
+function revealed(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(revealed);
+  if (typeof value !== "object" || value === null) return value;
+  const record = value as Record<string, unknown>;
+  if (SECRET_SIG in record && typeof record["plaintext"] === "string") return revealed(JSON.parse(record["plaintext"]) as unknown);
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, revealed(v)]));
 }
 
 async function exportStack(target: StackTarget, io: CliIo): Promise<unknown> {

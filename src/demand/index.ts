@@ -8,6 +8,7 @@ export * from "./labels.js";
 export * from "./ports.js";
 export * from "./store.js";
 export { advanceJob, isForward } from "./job-state.js";
+export { openPostgresDemandStore, PostgresDemandStore, type PostgresStoreOptions } from "./postgres-store.js";
 export { openSqliteDemandStore, SqliteDemandStore, type SqliteStoreOptions } from "./sqlite-store.js";
 export { createWebhookHandler, DEFAULT_MAX_BODY_BYTES, type WebhookHandler, type WebhookHandlerOptions, type WebhookOutcome, type WebhookRequest, type WebhookResponse } from "./webhook.js";
 export { recoverMissedDeliveries, RECOVERED_THROUGH_KEY, type RecoverDeliveriesOptions, type RecoveryResult } from "./recovery.js";

@@ -64,7 +64,7 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
     const hook = await adapters.ensureHook(config.serve.webhook.url, config.serve.webhook.secret);
     logger.info(`webhook: ${hook.created ? "created" : "updated"} hook ${hook.id} delivering workflow_job to ${config.serve.webhook.url}`);
   }
-  const store = await openStore(config.serve.store);
+  const store = await openStore(config.serve.store, spec.prefix);
   const finished = new RecentNames(4096);
   controller = new AutoscaleController({
     manager: fleet.manager, store, owner: config.serve.id, logger, autoscale: () => autoscale,
