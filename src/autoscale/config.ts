@@ -27,6 +27,14 @@ export interface AutoscaleConfig {
   idleTimeoutSeconds: number;
   /** The first open window's minIdle overrides `minIdle`. */
   schedule?: ScheduleWindow[];
+  /**
+   * Where `serve` learns of waiting jobs: GitHub's `workflow_job` webhooks (needs an inbound
+   * port), or the fleet's runner scale set (an outbound long poll). Default: the scale set when no
+   * webhook secret is configured, webhooks when one is. The policy itself never reads it.
+   */
+  demand?: "webhook" | "scale-set";
+  /** The fleet's runner scale set (scale-set demand): its name (default: the fleet prefix) and runner group (default: the fleet's). */
+  scaleSet?: { name?: string; runnerGroup?: string };
 }
 
 const count = z.number({ error: "must be a whole number ≥ 0" }).int("must be a whole number").min(0, "must be ≥ 0");
@@ -65,6 +73,13 @@ export const autoscaleSchema = z
     max: atLeastOne.min(1, "must be ≥ 1: a fleet that may never hold a runner serves nothing"),
     idleTimeoutSeconds: count.default(300),
     schedule: z.array(windowSchema, { error: "must be a list of windows" }).optional(),
+    demand: z.enum(["webhook", "scale-set"], { error: "must be webhook or scale-set" }).optional(),
+    scaleSet: z
+      .strictObject({
+        name: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "use letters, digits, '.', '_' and '-' (at most 100)").optional(),
+        runnerGroup: z.string().trim().min(1, "must not be empty").optional(),
+      }, { error: "must be an object like { name: 'ci-linux' }" })
+      .optional(),
   }, { error: "must be an object like { max: 10, minIdle: 1 }" })
   .superRefine((c, ctx) => {
     if (typeof c !== "object" || c === null || !isCount(c.max)) return;

@@ -44,7 +44,12 @@ export interface ServeSettings {
   id: string;
   /** A SQLite file path, or a postgres:// URL. */
   store: string;
-  webhook: { secret: string; url?: string; register: boolean };
+  /** Where demand comes from (autoscale.demand; default: webhooks when a secret is set, else the scale set). */
+  demand: "webhook" | "scale-set";
+  /** With webhook demand. */
+  webhook?: { secret: string; url?: string; register: boolean };
+  /** With scale-set demand: the scale set's name (default: the fleet prefix) and runner group. */
+  scaleSet?: { name: string; runnerGroup?: string };
   reconcileSeconds: number;
   tickSeconds: number;
   logFormat: "text" | "json";
@@ -71,20 +76,24 @@ export function validateServeConfig(raw: { autoscale?: unknown; serve?: unknown 
   // The cross-field rules read the raw section, so another field's problem does not hide or fake them.
   const webhook = (raw.serve as { webhook?: { secret?: unknown; url?: unknown; register?: unknown } } | undefined)?.webhook;
   const secret = section.webhook?.secret ?? (typeof webhook?.secret === "string" && webhook.secret !== "" ? webhook.secret : undefined) ?? env[WEBHOOK_SECRET_ENV];
-  if (!secret) {
-    problems.push({ path: "serve.webhook.secret", message: `GitHub signs webhook deliveries with a secret and serve refuses unsigned ones: set serve.webhook.secret or ${WEBHOOK_SECRET_ENV}, and the same secret on the GitHub hook` });
+  // Without a secret no webhook can be trusted, and none is needed: the scale set polls outbound.
+  const demand = autoscale?.demand ?? (secret || webhook !== undefined ? "webhook" : "scale-set");
+  if (demand === "webhook" && !secret) {
+    problems.push({ path: "serve.webhook.secret", message: `GitHub signs webhook deliveries with a secret and serve refuses unsigned ones: set serve.webhook.secret or ${WEBHOOK_SECRET_ENV}, and the same secret on the GitHub hook (or use autoscale.demand: scale-set, which needs no inbound port)` });
   }
   if (webhook?.register === true && webhook.url === undefined) problems.push({ path: "serve.webhook.url", message: "register needs the public URL GitHub delivers to (serve.webhook.url)" });
   const [host = "", port = ""] = (section.listen ?? DEFAULT_LISTEN).split(/:(?=\d+$)/);
   if (Number(port) > 65535) problems.push({ path: "serve.listen", message: `port ${port} is above 65535` });
-  if (problems.length > 0 || !autoscale || !secret) throw new ConfigError(problems);
+  if (problems.length > 0 || !autoscale) throw new ConfigError(problems);
   return {
     autoscale,
     serve: {
       listen: { host, port: Number(port) },
       id: section.id ?? `${hostname()}:${port}`,
       store: section.store ?? defaultStorePath(prefix, env),
-      webhook: { secret, ...(section.webhook?.url ? { url: section.webhook.url } : {}), register: section.webhook?.register ?? false },
+      demand,
+      ...(demand === "webhook" && secret ? { webhook: { secret, ...(section.webhook?.url ? { url: section.webhook.url } : {}), register: section.webhook?.register ?? false } } : {}),
+      ...(demand === "scale-set" ? { scaleSet: { name: autoscale.scaleSet?.name ?? prefix, ...(autoscale.scaleSet?.runnerGroup ? { runnerGroup: autoscale.scaleSet.runnerGroup } : {}) } } : {}),
       reconcileSeconds: section.reconcileSeconds ?? 60,
       tickSeconds: section.tickSeconds ?? 15,
       logFormat: section.logFormat ?? "text",

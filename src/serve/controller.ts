@@ -4,9 +4,9 @@
  * claim the same need), then creates the claimed runners and retires the chosen idle ones through
  * the manager. Cycles never overlap; demand events ask for one, and a timer runs them regardless.
  */
-import { planAutoscale, type AutoscaleDecision } from "../autoscale/policy.js";
+import { planAutoscale, type AutoscaleDecision, type ObservedRunner } from "../autoscale/policy.js";
 import type { AutoscaleConfig } from "../autoscale/config.js";
-import type { DemandStore } from "../demand/store.js";
+import type { DemandStore, DemandStoreOps } from "../demand/store.js";
 import { describeError } from "../manager/errors.js";
 import { newInstanceName } from "../manager/naming.js";
 import type { Logger } from "../manager/ports.js";
@@ -33,6 +33,13 @@ export interface ControllerOptions {
   owner: string;
   /** Runners whose job finished (demand events): ephemeral, so on their way out, not supply. */
   finishedRunners?: () => ReadonlySet<string>;
+  /**
+   * The jobs waiting for the fleet, read inside the decision's transaction; default: the store's
+   * queued jobs (webhooks), less those a busy runner already runs (waitingJobs).
+   */
+  waiting?: (tx: DemandStoreOps, supply: ObservedRunner[], running: ReadonlySet<string>) => Promise<number>;
+  /** False while another controller holds the demand source (a scale set's hot standby): observe, decide nothing. */
+  active?: () => boolean;
   logger: Logger;
   metrics?: ControllerMetrics;
   now?: () => Date;
@@ -133,8 +140,10 @@ export class AutoscaleController {
       const claims = await tx.listCreations();
       const running = new Set((await tx.listJobs({ status: "in_progress" })).flatMap((j) => (j.runnerName ? [j.runnerName] : [])));
       const supply = supplyOf(runners, claims, { running, finished: this.o.finishedRunners?.() ?? new Set() }, rules);
-      const queued = waitingJobs(await tx.countJobs("queued"), supply, running);
-      const decision = planAutoscale({ runners: supply, queued, config: this.o.autoscale(), now: rules.now });
+      const queued = this.o.waiting ? await this.o.waiting(tx, supply, running) : waitingJobs(await tx.countJobs("queued"), supply, running);
+      const active = this.o.active?.() ?? true;
+      const planned = planAutoscale({ runners: supply, queued, config: this.o.autoscale(), now: rules.now });
+      const decision = active ? planned : { ...planned, create: 0, retire: [], reason: `${planned.reason} (standby: the active controller acts)` };
       const paused = rules.now.getTime() < this.createPausedUntil;
       const names = paused ? [] : Array.from({ length: decision.create }, () => newInstanceName(manager.namePrefix));
       for (const runnerName of names) await tx.claimCreation({ runnerName, owner, at: rules.now });

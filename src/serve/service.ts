@@ -6,9 +6,9 @@
  */
 import type { DemandSink } from "../demand/ports.js";
 import type { DemandStore } from "../demand/store.js";
-import { createWebhookSource } from "../demand/webhook-source.js";
 import { createFleetManager, type RuntimeOptions } from "../fleet/create-runner-manager.js";
 import { createDemandAdapters } from "../fleet/demand-adapters.js";
+import { ConfigError } from "../manager/errors.js";
 import type { FleetSpec } from "../manager/spec.js";
 import type { ServeConfig } from "./config.js";
 import { AutoscaleController } from "./controller.js";
@@ -20,6 +20,7 @@ import { Reachability } from "./reachability.js";
 import { openStore } from "./store.js";
 import { startReconcile } from "./reconcile.js";
 import { RecentNames } from "./recent-names.js";
+import { openWebhookDemand, type WebhookDemand } from "./webhook-demand.js";
 
 /** What `startServe` runs. */
 export interface ServeOptions {
@@ -59,11 +60,7 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
   let autoscale = config.autoscale;
   let controller: AutoscaleController | undefined;
   const fleet = createFleetManager(spec, { env: o.env, ...(o.cwd ? { cwd: o.cwd } : {}), logger, ...runtime, inFlightElsewhere: () => controller?.inFlight() ?? [] });
-  const adapters = createDemandAdapters(spec, { ...runtime, logger, ...(config.serve.webhook.url ? { hookUrl: config.serve.webhook.url } : {}) });
-  if (config.serve.webhook.register && config.serve.webhook.url) {
-    const hook = await adapters.ensureHook(config.serve.webhook.url, config.serve.webhook.secret);
-    logger.info(`webhook: ${hook.created ? "created" : "updated"} hook ${hook.id} delivering workflow_job to ${config.serve.webhook.url}`);
-  }
+  const adapters = createDemandAdapters(spec, { ...runtime, logger, ...(config.serve.webhook?.url ? { hookUrl: config.serve.webhook.url } : {}) });
   const store = await openStore(config.serve.store, spec.prefix);
   const finished = new RecentNames(4096);
   controller = new AutoscaleController({
@@ -88,17 +85,20 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
       controller?.request();
     },
   };
-  const source = createWebhookSource({ secret: config.serve.webhook.secret, labels: fleet.manager.labels, store, logger, ...(adapters.deliveries ? { deliveries: adapters.deliveries } : {}) });
+  let demand: WebhookDemand;
   try {
+    if (!config.serve.webhook) throw new ConfigError([{ path: "autoscale.demand", message: `${config.serve.demand} demand is not served by this build` }]);
+    demand = await openWebhookDemand(config.serve.webhook, { adapters, store, labels: fleet.manager.labels, logger });
     await controller.recover();
-    await source.start(sink);
+    await demand.source.start(sink);
   } catch (error) {
     await store.close();
     throw error;
   }
+  const source = demand.source;
   const http = await startServeHttp(
     {
-      webhook: { maxBodyBytes: source.maxBodyBytes, handle: (request) => source.handle(request) },
+      webhook: demand.route,
       metrics: () => metrics.render(),
       healthz: () => ({ ok: true }),
       readyz: async () => {
@@ -114,7 +114,7 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
   });
   const loop = startReconcile({
     controller, store, manager: fleet.manager, jobs: adapters.jobs, sink, logger, metrics,
-    ...(adapters.deliveries ? { deliveries: adapters.deliveries } : {}),
+    ...(demand.deliveries ? { deliveries: demand.deliveries } : {}),
     ...(o.reload ? { reload: async () => void (autoscale = await o.reload!()) } : {}),
     reconcileSeconds: config.serve.reconcileSeconds, tickSeconds: config.serve.tickSeconds,
     fullReconcileNow: source.recovery?.status !== "done",

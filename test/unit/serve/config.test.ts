@@ -20,7 +20,7 @@ describe("validateServeConfig", () => {
   });
 
   it("takes the webhook secret from the environment when the file has none", () => {
-    expect(validateServeConfig({ autoscale: { minIdle: 0, max: 1 } }, "ci", { [WEBHOOK_SECRET_ENV]: "from-env" }).serve.webhook.secret).toBe("from-env");
+    expect(validateServeConfig({ autoscale: { minIdle: 0, max: 1 } }, "ci", { [WEBHOOK_SECRET_ENV]: "from-env" }).serve.webhook?.secret).toBe("from-env");
   });
 
   it("reports every problem at once, each saying what to do, before anything starts", () => {
@@ -28,9 +28,23 @@ describe("validateServeConfig", () => {
       "autoscale.max: 2 is below minIdle (5): raise max or lower minIdle",
       "serve.listen: use host:port, e.g. 127.0.0.1:9180",
       "serve.logFormat: must be text or json",
-      `serve.webhook.secret: GitHub signs webhook deliveries with a secret and serve refuses unsigned ones: set serve.webhook.secret or ${WEBHOOK_SECRET_ENV}, and the same secret on the GitHub hook`,
+      `serve.webhook.secret: GitHub signs webhook deliveries with a secret and serve refuses unsigned ones: set serve.webhook.secret or ${WEBHOOK_SECRET_ENV}, and the same secret on the GitHub hook (or use autoscale.demand: scale-set, which needs no inbound port)`,
       "serve.webhook.url: register needs the public URL GitHub delivers to (serve.webhook.url)",
     ]);
+  });
+
+  it("takes demand from the fleet's runner scale set when no webhook secret is configured, named after the fleet", () => {
+    const config = validateServeConfig({ autoscale: { minIdle: 0, max: 3 } }, "ci", {});
+    expect(config.serve).toMatchObject({ demand: "scale-set", scaleSet: { name: "ci" } });
+    expect(config.serve.webhook).toBeUndefined();
+  });
+
+  it("takes the scale set's name and runner group from autoscale.scaleSet", () => {
+    expect(validateServeConfig({ autoscale: { max: 3, demand: "scale-set", scaleSet: { name: "linux-x64", runnerGroup: "ci" } } }, "ci", { [WEBHOOK_SECRET_ENV]: "s" }).serve.scaleSet).toEqual({ name: "linux-x64", runnerGroup: "ci" });
+  });
+
+  it("asks for a webhook secret when autoscale.demand says webhook", () => {
+    expect(problemsOf({ autoscale: { max: 3, demand: "webhook" } })[0]).toMatch(/^serve\.webhook\.secret: /);
   });
 
   it("asks for an autoscale section: serve has nothing to scale without one", () => {
