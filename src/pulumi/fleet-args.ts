@@ -53,6 +53,10 @@ export interface FleetAutoscaleArgs {
   idleTimeoutSeconds?: pulumi.Input<number>;
   /** Windows (e.g. weekdays 08:00–18:00) during which serve keeps another minIdle; the first open one wins. */
   schedule?: pulumi.Input<ScheduleWindow[]>;
+  /** How serve learns of waiting jobs: `webhook` (an inbound port), or `scale-set` (the outbound long poll; the default without a webhook secret). */
+  demand?: pulumi.Input<"webhook" | "scale-set">;
+  /** The fleet's runner scale set, for scale-set demand: its name (default: the fleet prefix) and runner group. */
+  scaleSet?: pulumi.Input<{ name?: pulumi.Input<string>; runnerGroup?: pulumi.Input<string> }>;
 }
 
 /** `runners` given: the fleet's fixed size or, with `autoscale`, its floor. */

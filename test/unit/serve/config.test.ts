@@ -55,3 +55,15 @@ describe("validateServeConfig", () => {
     expect(defaultStorePath("ci", { XDG_STATE_HOME: "/var/lib/x" })).toBe("/var/lib/x/runner-fleet/ci.sqlite");
   });
 });
+
+describe("examples/fleet.yaml", () => {
+  it("carries autoscale and serve sections that serve accepts as documented", async () => {
+    const { loadFleetFile } = await import("../../../src/cli/fleet-file.js");
+    const { resolve } = await import("node:path");
+    const env = { GITHUB_TOKEN: "ghp_x", [WEBHOOK_SECRET_ENV]: "s" };
+    const { spec, sections } = await loadFleetFile(resolve("examples/fleet.yaml"), { cwd: process.cwd(), env });
+    const config = validateServeConfig(sections, spec.prefix, env);
+    expect(config.autoscale).toMatchObject({ minIdle: 1, max: 20, idleTimeoutSeconds: 300, schedule: [{ days: "mon-fri", minIdle: 5 }] });
+    expect(config.serve).toMatchObject({ demand: "webhook", listen: { host: "127.0.0.1", port: 9180 }, logFormat: "json", webhook: { register: false } });
+  });
+});
