@@ -45,7 +45,6 @@ export interface ControllerOptions {
   now?: () => Date;
   creationTimeoutSeconds?: number;
   claimTtlMs?: number;
-  createdGraceMs?: number;
 }
 
 /** What one cycle saw and did. */
@@ -135,7 +134,7 @@ export class AutoscaleController {
     const { manager, store, owner, logger } = this.o;
     const started = this.now();
     const runners = await manager.getRunners();
-    const rules = this.rules();
+    const rules = this.rules(started);
     const { decision, names, states } = await store.transaction(async (tx) => {
       const claims = await tx.listCreations();
       const running = new Set((await tx.listJobs({ status: "in_progress" })).flatMap((j) => (j.runnerName ? [j.runnerName] : [])));
@@ -194,12 +193,12 @@ export class AutoscaleController {
     this.o.metrics?.deletions("failed", outcome.outcomes.filter((o) => o.vm === "failed").length);
   }
 
-  private rules(): SupplyRules {
+  private rules(observedAt: Date): SupplyRules {
     return {
       now: this.now(),
+      observedAt,
       creationTimeoutSeconds: this.o.creationTimeoutSeconds ?? 1200,
       claimTtlMs: this.o.claimTtlMs ?? 10 * 60_000,
-      createdGraceMs: this.o.createdGraceMs ?? 2 * 60_000,
     };
   }
 

@@ -14,8 +14,12 @@ export interface SupplyRules {
   creationTimeoutSeconds: number;
   /** A `creating` claim older than this belongs to a controller that died mid-creation. */
   claimTtlMs: number;
-  /** A `created` claim counts until the observation shows the runner, at most this long (list lag). */
-  createdGraceMs: number;
+  /**
+   * When the observation began: a creation finished after it may be missing from it (another
+   * controller's, or one that finished while the lists were read), one finished before is in it —
+   * or already used by a job and gone, which must not count as supply again.
+   */
+  observedAt: Date;
 }
 
 /** Runner names demand events tied to jobs: running ones (busy whatever GitHub lists) and finished ones (leaving). */
@@ -37,12 +41,12 @@ export function supplyOf(runners: readonly RunnerInstance[], claims: readonly Cr
   return [...live, ...pending];
 }
 
-/** Claims that still stand for a runner on its way: creating (not abandoned), or created and not yet listed. */
+/** Claims that still stand for a runner on its way: creating (not abandoned), or created after the observation began. */
 export function pendingClaims(claims: readonly CreationRecord[], rules: SupplyRules): CreationRecord[] {
   const now = rules.now.getTime();
   return claims.filter((c) =>
     c.state === "creating" ? now - c.claimedAt.getTime() < rules.claimTtlMs
-    : c.state === "created" ? now - (c.finishedAt ?? c.claimedAt).getTime() < rules.createdGraceMs
+    : c.state === "created" ? (c.finishedAt ?? c.claimedAt).getTime() >= rules.observedAt.getTime()
     : false,
   );
 }

@@ -4,7 +4,8 @@ import { CloudRunnerState, GitHubRunnerState, HealthState, type RunnerInstance }
 import { supplyOf, type SupplyRules, waitingJobs } from "../../../src/serve/supply.js";
 
 const now = new Date("2026-12-03T12:00:00Z");
-const rules: SupplyRules = { now, creationTimeoutSeconds: 1200, claimTtlMs: 600_000, createdGraceMs: 120_000 };
+// The observation began 30 s ago.
+const rules: SupplyRules = { now, observedAt: new Date(now.getTime() - 30_000), creationTimeoutSeconds: 1200, claimTtlMs: 600_000 };
 const ago = (s: number) => new Date(now.getTime() - s * 1000);
 
 function runner(name: string, githubState: GitHubRunnerState | undefined, ageSeconds = 60, health = HealthState.Healthy): RunnerInstance {
@@ -38,8 +39,8 @@ describe("supplyOf", () => {
   it.each([
     ["a creation in flight", claim("ci-9", "creating", 30), ["creating"]],
     ["a creation a dead controller left (past the claim TTL)", claim("ci-9", "creating", 700), []],
-    ["a creation just done that GitHub and Nova do not list yet", claim("ci-9", "created", 40, 20), ["creating"]],
-    ["a creation done long ago (the runner is gone by now)", claim("ci-9", "created", 400, 300), []],
+    ["a creation finished after the observation began (it may be missing from it)", claim("ci-9", "created", 40, 20), ["creating"]],
+    ["a creation finished before the observation began (listed, or used and gone)", claim("ci-9", "created", 400, 40), []],
     ["a failed creation", claim("ci-9", "failed", 30, 20), []],
   ] as const)("counts %s as %j", (_what, c, states) => {
     expect(supplyOf([], [c], none, rules).map((s) => s.state)).toEqual(states);
