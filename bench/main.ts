@@ -1,13 +1,16 @@
 /**
  * `npm run bench`: API calls, ratios and client CPU time of the manager against the sandbox
  * (in its own process, 20 ms latency per request), then `pulumi preview` of an unchanged fleet
- * vs an empty stack with the real engine (bench/pulumi-preview.ts). Numbers, not pass/fail:
- * targets are printed beside them.
+ * vs an empty stack with the real engine (bench/pulumi-preview.ts), then the serve benches
+ * (bench/serve-benches.ts: trace, soak, demand latency, footprint). Numbers, not pass/fail:
+ * targets are printed beside them. `--only manager,pulumi,serve,trace,soak,latency,footprint`
+ * runs a selection.
  */
 import { createFleetManager } from "../src/fleet/create-runner-manager.js";
 import type { FleetSpecInput } from "../src/manager/spec.js";
 import { benchPulumiPreview } from "./pulumi-preview.js";
 import { startRemoteSandbox, type RemoteSandbox } from "./remote-sandbox.js";
+import { SERVE_BENCHES, selected } from "./serve-benches.js";
 
 const LATENCY_MS = 20;
 
@@ -38,9 +41,11 @@ async function waitOnline(sb: RemoteSandbox, prefix: string, n: number): Promise
 
 const rows: string[][] = [];
 const row = (what: string, value: string, target = "") => rows.push([what, value, target]);
+const blocks: string[] = [];
+const only = selected(process.argv.slice(2));
 const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
 
-async function main(): Promise<void> {
+async function benchManager(): Promise<void> {
   const sb = await startRemoteSandbox({
     latencyMs: LATENCY_MS, bootDelayMs: 200, github: { onlineDelayMs: 100, jitPerMinute: 1_000_000, primaryLimit: 1_000_000 }, quota: { instances: 5000 },
   });
@@ -83,11 +88,17 @@ async function main(): Promise<void> {
   } finally {
     await sb.close();
   }
-  // Last: the real Pulumi engine (scripts/pulumi-engine.sh; built once per machine, then cached).
-  await benchPulumiPreview(row);
+}
+
+async function main(): Promise<void> {
+  if (only.has("manager")) await benchManager();
+  // The real Pulumi engine (scripts/pulumi-engine.sh; built once per machine, then cached).
+  if (only.has("pulumi")) await benchPulumiPreview(row);
+  for (const [name, bench] of SERVE_BENCHES) if (only.has(name)) await bench({ row, block: (text) => blocks.push(text) });
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
   console.log(`runner-fleet bench (sandbox in a separate process, ${LATENCY_MS} ms per API request)\n`);
-  for (const r of rows) console.log(r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  "));
+  for (const r of rows) console.log(r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd());
+  for (const text of blocks) console.log(`\n${text}`);
 }
 
 await main();

@@ -33,8 +33,15 @@ export interface FaultSpec {
   method?: string;
   /** Regular expression (source) matched against the request path (default: any). */
   path?: string;
-  /** How many matching requests it affects (default 1; Infinity until cleared). */
+  /** How many matching requests it affects (default 1, or Infinity when `rate` is set; Infinity until cleared). */
   count?: number;
+  /**
+   * Probability (0–1) that a matching request is affected, for soak tests ("5% of calls fail");
+   * a request spared by the draw goes on to the next armed fault. Default: every matching request.
+   */
+  rate?: number;
+  /** Seed of this fault's draws (default 1): the same requests fail on every run. */
+  seed?: number;
   kind: "status" | "latency" | "timeout" | "rate-limit-primary" | "rate-limit-secondary";
   /** For `status`: the status to answer (default 500). */
   status?: number;

@@ -5,6 +5,7 @@
  * Redeliveries draw nothing: they reach the receiver as they are.
  */
 import type { SignatureMode } from "./github-webhook-signing.js";
+import { mulberry32 } from "./random.js";
 
 /** The faults of webhook delivery; every field is optional, and omitted ones mean "none". */
 export interface WebhookFaults {
@@ -90,18 +91,4 @@ export class FaultDice {
       delayMs: min + Math.floor(delay * (max - min + 1)),
     };
   }
-}
-
-// --- internal ---
-
-/** A small, well-known 32-bit PRNG (Tommy Ettinger's Mulberry32): deterministic per seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

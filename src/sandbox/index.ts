@@ -110,6 +110,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     failNextServers: (n) => {
       os.world.failNext = n;
     },
+    failServersAtRate: (rate, seed) => os.world.setErrorRate(rate, seed),
     setQuota: (quota) => {
       os.world.quota = { ...quota };
     },

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { GitHubSideHooks } from "./bridge.js";
 import { bootLines, findJitConfig, marker, poweroffLines } from "./openstack-console.js";
 import type { CloudState, ServerInput, ServerRecord, TokenRecord } from "./openstack-types.js";
+import { isRate, mulberry32 } from "./random.js";
 
 export type { CloudState, ServerInput, ServerPort, ServerRecord, ServerStatus, TokenRecord } from "./openstack-types.js";
 
@@ -26,6 +27,9 @@ export class CloudWorld {
   quota: { instances: number };
   failNext = 0;
   private nextIp = 10;
+  /** Share of new servers that go to ERROR, with its seeded draws (a test control, not persisted). */
+  private errorRate = 0;
+  private errorDraw = mulberry32(1);
 
   constructor(private readonly options: CloudWorldOptions) {
     this.quota = { ...options.quota };
@@ -36,11 +40,20 @@ export class CloudWorld {
     return this.options.now();
   }
 
+  /** From now on, each new server goes to ERROR with probability `rate` (seeded; 0 turns it off). */
+  setErrorRate(rate: number, seed = 1): void {
+    if (!isRate(rate)) throw new Error(`server error rate must be a number from 0 to 1, got ${String(rate)}`);
+    this.errorRate = rate;
+    this.errorDraw = mulberry32(seed);
+  }
+
   /** Creates a server in BUILD (the caller validated the input and checked the quota). */
   createServer(input: ServerInput): ServerRecord {
     const t = this.now();
-    const willFail = this.failNext > 0;
-    if (willFail) this.failNext -= 1;
+    const failNext = this.failNext > 0;
+    if (failNext) this.failNext -= 1;
+    // One draw per server while a rate is set, so a seed fails the same servers on every run.
+    const willFail = (this.errorRate > 0 && this.errorDraw() < this.errorRate) || failNext;
     const ports = input.networks.map((n) => ({
       networkId: n.id,
       networkName: n.name,

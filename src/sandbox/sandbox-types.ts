@@ -82,6 +82,8 @@ export interface Sandbox {
   clearFaults(): void;
   /** The next `n` created servers go to ERROR ("No valid host was found."). */
   failNextServers(n: number): void;
+  /** From now on, each created server goes to ERROR with probability `rate` (seeded, default seed 1; 0 turns it off). */
+  failServersAtRate(rate: number, seed?: number): void;
   setQuota(quota: { instances: number }): void;
   setTokenLifetime(seconds: number): void;
   requests(service?: SandboxService): LoggedRequest[];
