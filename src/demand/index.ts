@@ -1,5 +1,5 @@
 /**
- * The demand room: sources of demand (webhook now, scale set later) behind one port, and the
+ * The demand room: sources of demand (webhook, scale-set listener) behind one port, and the
  * durable record they share. src/serve wires these; the manager never imports them.
  */
 export * from "./errors.js";
@@ -14,3 +14,8 @@ export { createWebhookHandler, DEFAULT_MAX_BODY_BYTES, type WebhookHandler, type
 export { recoverMissedDeliveries, RECOVERED_THROUGH_KEY, type RecoverDeliveriesOptions, type RecoveryResult } from "./recovery.js";
 export { reconcileQueuedJobs, RECONCILE_CURSOR_KEY, type ReconcileJobsOptions, type ReconcileJobsResult } from "./reconcile-jobs.js";
 export { createWebhookSource, type WebhookSource, type WebhookSourceOptions } from "./webhook-source.js";
+export { QueueAuthError, ScaleSetSessionError, SessionConflictError, SessionLostError, type ScaleSetErrorCode } from "./scale-set-errors.js";
+export { createScaleSetSource, type ScaleSetSource, type ScaleSetSourceOptions } from "./scale-set-source.js";
+export { STANDBY_DETAIL, type ListenerPhase } from "./scale-set-status.js";
+export { toSnapshot as scaleSetSnapshot } from "./scale-set-messages.js";
+export type { BackoffOptions } from "./scale-set-backoff.js";

@@ -71,3 +71,90 @@ export type RemoteJobStatus = "queued" | "in_progress" | "completed" | "gone";
 export interface JobLookup {
   jobStatus(repository: string, jobId: number): Promise<RemoteJobStatus>;
 }
+
+/**
+ * Counts the Actions service sends with every session and message (reference §1.7), renamed
+ * from `totalX`. They are absolute state: the listener scales on them, never on message counts.
+ */
+export interface ScaleSetStatistics {
+  availableJobs: number;
+  acquiredJobs: number;
+  /** Jobs assigned to the scale set, waiting or running: ARC's scaling signal (§1.10). */
+  assignedJobs: number;
+  runningJobs: number;
+  registeredRunners: number;
+  busyRunners: number;
+  idleRunners: number;
+}
+
+/** The job message kinds a batch carries (§1.7); adapters drop kinds they do not know. */
+export type ScaleSetJobMessageType = "JobAvailable" | "JobAssigned" | "JobStarted" | "JobCompleted";
+
+/** One job message of a batch, in our names (wire: `RunnerScaleSetJobMessages` body elements). */
+export interface ScaleSetJobMessage {
+  type: ScaleSetJobMessageType;
+  /** The job request id that acquirejobs takes (`runnerRequestId`). */
+  runnerRequestId: number;
+  /** GitHub's `jobId`: a string on this wire, "" when absent. */
+  jobId: string;
+  /** `owner/repo` (`ownerName/repositoryName`, as ARC joins them). */
+  repository: string;
+  /** The job's `runs-on` labels (`requestLabels`). */
+  labels: string[];
+  workflowRunId?: number;
+  /** JobStarted/JobCompleted: the runner that took the job. */
+  runnerId?: number;
+  runnerName?: string;
+  /** JobCompleted: the outcome; `canceled` when an assignment timed out (§1.7). */
+  result?: string;
+  /** The message's latest timestamp (finish, runner assignment, scale set assignment, queue). */
+  at?: Date;
+}
+
+/** One message of the session's queue: its id (ack, `lastMessageId`), fresh statistics, its jobs. */
+export interface ScaleSetMessage {
+  id: number;
+  statistics: ScaleSetStatistics;
+  jobs: ScaleSetJobMessage[];
+}
+
+/** The fleet's scale set as the Actions service knows it. */
+export interface ScaleSetRef {
+  id: number;
+  name: string;
+  runnerGroupId: number;
+}
+
+/**
+ * The Actions service as the scale-set listener needs it (reference §1.4–§1.8); src/github's
+ * `ActionsScaleSetService` implements it, tests use an in-memory fake. Credentials stay inside
+ * the adapter. `openSession` throws `SessionConflictError` (409) while another listener holds
+ * the scale set's session.
+ */
+export interface ScaleSetService {
+  /** Finds the fleet's scale set by (runner group, name), creating it when missing. */
+  ensureScaleSet(): Promise<ScaleSetRef>;
+  /** Opens the scale set's one message session, owned by `ownerName` (the host name). */
+  openSession(scaleSetId: number, ownerName: string): Promise<ScaleSetSession>;
+}
+
+/**
+ * An open message session; its queue token never leaves it. Every call throws
+ * `SessionLostError` once the service no longer knows the session (404), and `QueueAuthError`
+ * when a 401 outlives the one refresh-and-retry the adapter does (§1.6).
+ */
+export interface ScaleSetSession {
+  readonly id: string;
+  /** The statistics the session was opened (or last refreshed) with: the initial demand. */
+  readonly statistics: ScaleSetStatistics;
+  /** Long-polls the queue for the first message after `lastMessageId`; undefined on 202. */
+  getMessage(lastMessageId: number, maxCapacity: number, signal?: AbortSignal): Promise<ScaleSetMessage | undefined>;
+  /** Acknowledges a message so it is not redelivered. */
+  deleteMessage(messageId: number): Promise<void>;
+  /** Asks for these job requests; resolves with the ids actually acquired (maybe a subset). */
+  acquireJobs(runnerRequestIds: number[]): Promise<number[]>;
+  /** Gets a fresh queue token (PATCH). */
+  refresh(): Promise<void>;
+  /** Deletes the session (a vanished one counts as deleted) so a standby can take over. */
+  close(): Promise<void>;
+}
