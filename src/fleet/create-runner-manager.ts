@@ -5,7 +5,7 @@
 import { createGitHubPlatform } from "../github/platform.js";
 import { JsonLinesMetricsFile } from "../manager/metrics-file.js";
 import type { MetricsSink } from "../manager/metrics.js";
-import { type Logger, silentLogger } from "../manager/ports.js";
+import { type Logger, type RunnerPlatform, silentLogger } from "../manager/ports.js";
 import { RunnerManager as CoreRunnerManager } from "../manager/runner-manager.js";
 import { type FleetSpec, type FleetSpecInput, validateSpec } from "../manager/spec.js";
 import { OpenStackClient } from "../openstack/client.js";
@@ -31,6 +31,8 @@ export interface RuntimeOptions {
   retryAfterBaseMs?: number;
   /** Names other controllers are creating (claims in a shared store): cleanup leaves them alone. */
   inFlightElsewhere?: () => Iterable<string>;
+  /** The GitHub side to use instead of the REST one (a scale-set fleet's `ScaleSetPlatform`). */
+  platform?: RunnerPlatform;
 }
 
 /** A manager with the spec it was built from and the cloud adapter (for up-front validation). */
@@ -68,7 +70,7 @@ export function createFleetManager(input: FleetSpecInput | FleetSpec, runtime: R
     fingerprint: fingerprintOf(spec),
     managerVersion: VERSION,
   });
-  const platform = createGitHubPlatform({
+  const platform = runtime.platform ?? createGitHubPlatform({
     auth: spec.github.auth,
     path: spec.github.path,
     ...(spec.github.apiUrl ? { apiUrl: spec.github.apiUrl } : {}),

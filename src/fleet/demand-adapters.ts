@@ -5,6 +5,7 @@
  */
 import type { HookDeliveries, JobLookup } from "../demand/ports.js";
 import { createOctokit } from "../github/client.js";
+import { createScaleSetAdapters, type ScaleSetAdapters } from "../github/scale-set-adapters.js";
 import { createHookDeliveries } from "../github/hook-deliveries.js";
 import { createJobLookup } from "../github/job-lookup.js";
 import { type EnsuredHook, ensureWorkflowJobHook } from "../github/webhook-setup.js";
@@ -36,4 +37,23 @@ export function createDemandAdapters(spec: FleetSpec, runtime: Pick<RuntimeOptio
     jobs: createJobLookup({ octokit }),
     ensureHook: (url, secret) => ensureWorkflowJobHook({ octokit, path, url, secret, logger }),
   };
+}
+
+/** The GitHub side of a scale-set fleet: the listener's service and the manager's platform (JIT through the scale set). */
+export function createScaleSetDemandAdapters(
+  spec: FleetSpec,
+  scaleSet: { name: string; runnerGroup?: string; labels: string[] },
+  runtime: Pick<RuntimeOptions, "githubFetch" | "timeoutMs"> & { logger?: Logger } = {},
+): ScaleSetAdapters {
+  const path = spec.github.path.kind === "repo" || !scaleSet.runnerGroup ? spec.github.path : { ...spec.github.path, runnerGroup: scaleSet.runnerGroup };
+  return createScaleSetAdapters({
+    auth: spec.github.auth,
+    path,
+    scaleSetName: scaleSet.name,
+    labels: scaleSet.labels,
+    ...(spec.github.apiUrl ? { apiUrl: spec.github.apiUrl } : {}),
+    ...(runtime.githubFetch ? { fetch: runtime.githubFetch } : {}),
+    ...(runtime.timeoutMs ? { timeoutMs: runtime.timeoutMs } : {}),
+    ...(runtime.logger ? { logger: runtime.logger } : {}),
+  });
 }

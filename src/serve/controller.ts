@@ -64,6 +64,8 @@ export class AutoscaleController {
   private claimed = new Set<string>();
   /** After a batch where nothing could be created (quota, cloud down): no creation until then. */
   private createPausedUntil = 0;
+  /** Creations started by event-driven cycles, still running. */
+  private readonly creating = new Set<Promise<unknown>>();
   private failedBatches = 0;
 
   constructor(private readonly o: ControllerOptions) {}
@@ -116,21 +118,22 @@ export class AutoscaleController {
     }
   }
 
-  /** Takes no more requests; resolves when the cycle in progress (its creations included) is done. */
+  /** Takes no more requests; resolves when the cycle in progress and every creation it started are done. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.again = false;
     await this.running;
+    await Promise.allSettled([...this.creating]);
   }
 
   private async loop(): Promise<void> {
     do {
       this.again = false;
-      await this.cycle().catch((error: unknown) => this.o.logger.error("autoscale cycle failed", { error: describeError(error) }));
+      await this.cycle({ background: true }).catch((error: unknown) => this.o.logger.error("autoscale cycle failed", { error: describeError(error) }));
     } while (this.again && !this.stopped);
   }
 
-  private async cycle(): Promise<CycleReport> {
+  private async cycle(options: { background?: boolean } = {}): Promise<CycleReport> {
     const { manager, store, owner, logger } = this.o;
     const started = this.now();
     const runners = await manager.getRunners();
@@ -153,7 +156,14 @@ export class AutoscaleController {
     });
     if (decision.create > 0 || decision.retire.length > 0) logger.info(`autoscale: ${decision.reason}`);
     const report: CycleReport = { decision, created: [], failed: [], retired: [] };
-    if (names.length > 0) await this.create(names, report);
+    if (names.length > 0 && options.background) {
+      // Demand that arrives while VMs are being created needs the next cycle now, not after them:
+      // the claims already count these runners as supply, so that cycle cannot make them twice.
+      const creation = this.create(names, report)
+        .catch((error: unknown) => this.o.logger.error("autoscale creation failed", { error: describeError(error) }))
+        .finally(() => (this.creating.delete(creation), this.request()));
+      this.creating.add(creation);
+    } else if (names.length > 0) await this.create(names, report);
     if (decision.retire.length > 0) await this.retire(decision.retire, report);
     this.o.metrics?.cycle((this.now().getTime() - started.getTime()) / 1000, decision, states);
     return report;

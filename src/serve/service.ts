@@ -4,22 +4,22 @@
  * listener. `stop()` is SIGTERM: stop taking demand, finish the cycle in flight, leave the runners
  * where they are (they are the fleet), close.
  */
-import type { DemandSink } from "../demand/ports.js";
+import type { DemandSink, DemandSource, HookDeliveries } from "../demand/ports.js";
 import type { DemandStore } from "../demand/store.js";
 import { createFleetManager, type RuntimeOptions } from "../fleet/create-runner-manager.js";
-import { createDemandAdapters } from "../fleet/demand-adapters.js";
-import { ConfigError } from "../manager/errors.js";
+import { createDemandAdapters, createScaleSetDemandAdapters } from "../fleet/demand-adapters.js";
 import type { FleetSpec } from "../manager/spec.js";
 import type { ServeConfig } from "./config.js";
 import { AutoscaleController } from "./controller.js";
 import { countingFetch } from "./counting-fetch.js";
-import { startServeHttp } from "./http.js";
+import { startServeHttp, type WebhookRoute } from "./http.js";
 import { createServeLogger } from "./log.js";
 import { createServeMetrics } from "./metrics.js";
 import { Reachability } from "./reachability.js";
 import { openStore } from "./store.js";
 import { startReconcile } from "./reconcile.js";
 import { RecentNames } from "./recent-names.js";
+import { openScaleSetDemand, type ScaleSetDemand } from "./scale-set-demand.js";
 import { openWebhookDemand, type WebhookDemand } from "./webhook-demand.js";
 
 /** What `startServe` runs. */
@@ -59,20 +59,37 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
   };
   let autoscale = config.autoscale;
   let controller: AutoscaleController | undefined;
-  const fleet = createFleetManager(spec, { env: o.env, ...(o.cwd ? { cwd: o.cwd } : {}), logger, ...runtime, inFlightElsewhere: () => controller?.inFlight() ?? [] });
+  const scaleSetAdapters = config.serve.scaleSet
+    ? createScaleSetDemandAdapters(spec, { ...config.serve.scaleSet, labels: [config.serve.scaleSet.name, ...spec.labels, "self-hosted", "linux"] }, { ...runtime, logger })
+    : undefined;
+  const fleet = createFleetManager(spec, {
+    env: o.env, ...(o.cwd ? { cwd: o.cwd } : {}), logger, ...runtime, inFlightElsewhere: () => controller?.inFlight() ?? [],
+    ...(scaleSetAdapters ? { platform: scaleSetAdapters.platform } : {}),
+  });
   const adapters = createDemandAdapters(spec, { ...runtime, logger, ...(config.serve.webhook?.url ? { hookUrl: config.serve.webhook.url } : {}) });
   const store = await openStore(config.serve.store, spec.prefix);
   const finished = new RecentNames(4096);
+  let demand: ServedDemand;
+  try {
+    demand = scaleSetAdapters
+      ? scaleSetServed(openScaleSetDemand(scaleSetAdapters, { store, maxCapacity: autoscale.max, owner: config.serve.id, logger }))
+      : webhookServed(await openWebhookDemand(config.serve.webhook!, { adapters, store, labels: fleet.manager.labels, logger }));
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   controller = new AutoscaleController({
     manager: fleet.manager, store, owner: config.serve.id, logger, autoscale: () => autoscale,
     finishedRunners: () => finished.set, creationTimeoutSeconds: spec.creationTimeoutSeconds,
+    ...(demand.waiting ? { waiting: demand.waiting } : {}),
+    ...(demand.active ? { active: demand.active } : {}),
     metrics: {
       cycle: (seconds, _decision, states) => (metrics.observeReconcile(seconds), metrics.setRunners(states)),
       creations: (outcome, count) => metrics.countCreation(outcome, count),
       deletions: (outcome, count) => metrics.countDeletion(outcome, "idle-timeout", count),
     },
   });
-  const sink: DemandSink = {
+  const inner: DemandSink = {
     async event(event) {
       if (event.kind === "job-started") {
         const job = await store.getJob(event.jobId);
@@ -85,20 +102,18 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
       controller?.request();
     },
   };
-  let demand: WebhookDemand;
+  const sink = demand.sink ? demand.sink(inner) : inner;
+  const source = demand.source;
   try {
-    if (!config.serve.webhook) throw new ConfigError([{ path: "autoscale.demand", message: `${config.serve.demand} demand is not served by this build` }]);
-    demand = await openWebhookDemand(config.serve.webhook, { adapters, store, labels: fleet.manager.labels, logger });
     await controller.recover();
-    await demand.source.start(sink);
+    await source.start(sink);
   } catch (error) {
     await store.close();
     throw error;
   }
-  const source = demand.source;
   const http = await startServeHttp(
     {
-      webhook: demand.route,
+      ...(demand.route ? { webhook: demand.route } : {}),
       metrics: () => metrics.render(),
       healthz: () => ({ ok: true }),
       readyz: async () => {
@@ -115,11 +130,11 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
   const loop = startReconcile({
     controller, store, manager: fleet.manager, jobs: adapters.jobs, sink, logger, metrics,
     ...(demand.deliveries ? { deliveries: demand.deliveries } : {}),
-    ...(o.reload ? { reload: async () => void (autoscale = await o.reload!()) } : {}),
+    ...(o.reload ? { reload: async () => void ((autoscale = await o.reload!()), demand.maxCapacity?.(autoscale.max)) } : {}),
     reconcileSeconds: config.serve.reconcileSeconds, tickSeconds: config.serve.tickSeconds,
-    fullReconcileNow: source.recovery?.status !== "done",
+    fullReconcileNow: demand.fullReconcileNow(),
   });
-  logger.info(`serve: ${spec.prefix} listening on ${http.url} (webhook, metrics, healthz, readyz); minIdle ${autoscale.minIdle}, max ${autoscale.max}`);
+  logger.info(`serve: ${spec.prefix} listening on ${http.url} (${demand.route ? "webhook, " : ""}metrics, healthz, readyz); demand from ${scaleSetAdapters ? `scale set '${config.serve.scaleSet!.name}'` : "webhooks"}; minIdle ${autoscale.minIdle}, max ${autoscale.max}`);
   let stopping: Promise<void> | undefined;
   return {
     url: http.url,
@@ -136,4 +151,28 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
         logger.info(`serve: ${spec.prefix} stopped; its runners stay`);
       })()),
   };
+}
+
+// --- internal ---
+
+/** One demand source as the service drives it, whichever it is. */
+interface ServedDemand {
+  source: DemandSource;
+  route?: WebhookRoute;
+  deliveries?: HookDeliveries;
+  sink?: ScaleSetDemand["sink"];
+  waiting?: ScaleSetDemand["waiting"];
+  active?: () => boolean;
+  maxCapacity?: (n: number) => void;
+  /** Whether the periodic reconcile must run at once (recovery on start did not complete). */
+  fullReconcileNow(): boolean;
+}
+
+function webhookServed(d: WebhookDemand): ServedDemand {
+  return { source: d.source, route: d.route, ...(d.deliveries ? { deliveries: d.deliveries } : {}), fullReconcileNow: () => d.source.recovery?.status !== "done" };
+}
+
+function scaleSetServed(d: ScaleSetDemand): ServedDemand {
+  // Statistics are absolute: the first message after the session opens is the whole picture.
+  return { source: d.source, sink: d.sink, waiting: d.waiting, active: d.active, maxCapacity: (n) => d.source.setMaxCapacity(n), fullReconcileNow: () => false };
 }
