@@ -40,9 +40,14 @@ export function createJob(state: GitHubWorldState, spec: JobSpec, now: number): 
 /**
  * The runner GitHub would hand `job` to: the oldest idle online runner whose scope serves the
  * repository and whose labels cover every `runs-on` label (case-insensitive). Any matching runner
- * will do, not necessarily the one spawned for the job, as on GitHub.
+ * will do, not necessarily the one spawned for the job, as on GitHub. `mayServe` narrows it further
+ * (scale-set runners take only their scale set's jobs, actions-world.ts).
  */
-export function runnerFor(state: GitHubWorldState, job: SandboxJob): SandboxRunner | undefined {
+export function runnerFor(
+  state: GitHubWorldState,
+  job: SandboxJob,
+  mayServe: (job: SandboxJob, runner: SandboxRunner) => boolean = () => true,
+): SandboxRunner | undefined {
   const wanted = job.labels.map((l) => l.toLowerCase());
   return state.runners.find(
     (r) =>
@@ -50,6 +55,7 @@ export function runnerFor(state: GitHubWorldState, job: SandboxJob): SandboxRunn
       r.processAlive &&
       !r.busy &&
       scopeServes(r.scope, job.repository) &&
-      wanted.every((l) => r.labels.some((have) => have.toLowerCase() === l)),
+      wanted.every((l) => r.labels.some((have) => have.toLowerCase() === l)) &&
+      mayServe(job, r),
   );
 }

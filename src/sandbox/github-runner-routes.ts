@@ -4,6 +4,7 @@
  * and the runner groups of orgs and enterprises.
  * https://docs.github.com/rest/actions/self-hosted-runners
  */
+import { issueRegistrationToken } from "./actions-tokens.js";
 import { randomRunnerToken } from "./github-auth.js";
 import { guarded, type SideContext } from "./github-guard.js";
 import { DOCS, baseUrlOf, githubError, intParam, iso, paginate, validationError } from "./github-http.js";
@@ -22,7 +23,8 @@ export function runnerRoutes(ctx: SideContext): Route[] {
   const routes = SCOPE_PREFIXES.flatMap((prefix) => [
     guarded(ctx, "admin", "GET", `${prefix}/actions/runners`, (req) => listRunners(ctx, req)),
     guarded(ctx, "admin", "POST", `${prefix}/actions/runners/generate-jitconfig`, (req) => generateJit(ctx, req)),
-    guarded(ctx, "admin", "POST", `${prefix}/actions/runners/registration-token`, () => runnerToken(ctx)),
+    // Remembered with its scope: runner-registration trades it for an Actions service token (actions-tokens.ts).
+    guarded(ctx, "admin", "POST", `${prefix}/actions/runners/registration-token`, (req) => issueRegistrationToken(ctx.world.state, scopeOf(req.params), ctx.world.now())),
     guarded(ctx, "admin", "POST", `${prefix}/actions/runners/remove-token`, () => runnerToken(ctx)),
     guarded(ctx, "admin", "GET", `${prefix}/actions/runners/{runner_id}`, (req) => getRunner(ctx, req)),
     guarded(ctx, "admin", "DELETE", `${prefix}/actions/runners/{runner_id}`, (req) => deleteRunner(ctx, req)),

@@ -4,6 +4,11 @@
  * faults, snapshots). It shares no code with src/github: it serves the API real GitHub serves,
  * plus the sandbox's own `/_sandbox/` control routes (queuing jobs, setting webhook faults).
  */
+import type { ActionsControls } from "./actions-control.js";
+import { faultStatus } from "./actions-faults.js";
+import { isActionsPath } from "./actions-http.js";
+import { createActionsService, type ActionsService } from "./actions-service.js";
+import type { ActionsOptions } from "./actions-types.js";
 import type { CloudSideHooks, FaultSpec, GitHubSideHooks } from "./bridge.js";
 import { appPublicKey, generateAppPrivateKey, randomToken } from "./github-auth.js";
 import { controlRoutes } from "./github-control-routes.js";
@@ -47,6 +52,8 @@ export interface GitHubSideOptions {
   webhooks?: WebhookOptions;
   /** The API URL payloads link to (`url`, `check_run_url`, `repository.url` …; default http://127.0.0.1). */
   apiUrl?: () => string;
+  /** The Actions service (runner scale sets): long-poll window, token lifetimes, timeouts, BOM (actions-types.ts). */
+  actions?: ActionsOptions;
 }
 
 /** The simulated GitHub, ready to be served by startHttpService and driven by tick(). */
@@ -83,7 +90,9 @@ export interface GitHubSide {
   webhookDeliveries(): HookDelivery[];
   /** Resolves once no webhook delivery is queued, delayed, held or in flight. */
   webhooksIdle(): Promise<void>;
-  /** Stops sending webhooks (queued ones are dropped, in-flight ones aborted). */
+  /** The Actions service's controls: faults, token expiry, sessions, restart (over HTTP: /_sandbox/actions). */
+  readonly actions: ActionsControls;
+  /** Stops sending webhooks (queued ones are dropped, in-flight ones aborted) and ends held message polls. */
   close(): void;
 }
 
@@ -93,8 +102,18 @@ export function createGitHubSide(options: GitHubSideOptions): GitHubSide {
   const app = { appId: 123456, installationId: 7654321, privateKey: generateAppPrivateKey() };
   // The world tells the webhook service about job transitions; the service reads the world's state.
   let service: WebhookService | undefined;
-  const jobChanged: WorldOptions["jobChanged"] = (job, action) => service?.jobChanged(job, action);
-  const world = new GitHubWorld(createWorldState(randomToken("ghp_"), app), { now, hooks, busyLagMs, onlineDelayMs, jobChanged });
+  let actions: ActionsService | undefined;
+  const jobChanged: WorldOptions["jobChanged"] = (job, action) => {
+    service?.jobChanged(job, action);
+    actions?.jobChanged(job, action);
+  };
+  const dispatch: WorldOptions["dispatch"] = {
+    beforeSchedule: (at) => actions?.dispatch.beforeSchedule(at),
+    mayServe: (job, runner) => actions?.dispatch.mayServe(job, runner) ?? true,
+  };
+  const world = new GitHubWorld(createWorldState(randomToken("ghp_"), app), { now, hooks, busyLagMs, onlineDelayMs, jobChanged, dispatch });
+  const scaleSets = createActionsService(world, options.actions);
+  actions = scaleSets;
   const webhooks = new WebhookService(world, apiUrl, options.webhooks);
   service = webhooks;
   let publicKey = appPublicKey(app);
@@ -109,12 +128,14 @@ export function createGitHubSide(options: GitHubSideOptions): GitHubSide {
       ...deliveryRoutes(ctx, webhooks),
       ...controlRoutes(ctx),
       ...webhookControlRoutes(ctx, webhooks),
+      ...scaleSets.routes(ctx),
     ],
     hooks: {
       runnerStarted: (vmId, jitConfig) => world.runnerStarted(vmId, jitConfig),
       vmGone: (vmId) => world.vmGone(vmId),
     },
-    onFault: (fault) => formatFault(fault, primaryLimit, now()),
+    // The Actions service's paths answer faults (and unknown routes) in its own `{typeName, message}` shape.
+    onFault: (fault, req) => (isActionsPath(req.path) ? faultStatus(fault.kind.startsWith("rate-limit") ? 429 : (fault.status ?? 500), fault.retryAfterSeconds) : formatFault(fault, primaryLimit, now())),
     tick: () => {
       world.tick();
       webhooks.prune();
@@ -125,6 +146,7 @@ export function createGitHubSide(options: GitHubSideOptions): GitHubSide {
       world.state = copy(state);
       world.state.webhooks ??= createWebhookState();
       publicKey = appPublicKey(world.state.app);
+      scaleSets.restored();
     },
     get token() {
       return world.state.seedToken;
@@ -149,7 +171,11 @@ export function createGitHubSide(options: GitHubSideOptions): GitHubSide {
     webhookFaults: () => webhooks.faults(),
     webhookDeliveries: () => copy(world.state.webhooks.deliveries),
     webhooksIdle: () => webhooks.idle(),
-    close: () => webhooks.close(),
+    actions: scaleSets.controls,
+    close: () => {
+      webhooks.close();
+      scaleSets.close();
+    },
   };
 }
 

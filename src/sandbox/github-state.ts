@@ -2,6 +2,7 @@
  * The simulated GitHub's whole state as plain JSON data, so that snapshot/restore is a deep copy
  * and every time-based transition is a timestamp compared with `now()` in `tick()`.
  */
+import type { ActionsState } from "./actions-types.js";
 import { createWebhookState, type WebhookState } from "./github-webhook-types.js";
 
 /** A self-hosted runner as the sandbox knows it (the true state, not the lagging listed view). */
@@ -29,6 +30,8 @@ export interface SandboxRunner {
   listedBusy: boolean;
   busyChangedAt: number;
   jobId?: number;
+  /** Set for a runner the Actions service registered for a scale set (generatejitconfig). */
+  scaleSetId?: number;
 }
 
 /** A workflow job queued in the sandbox. */
@@ -88,6 +91,8 @@ export interface GitHubWorldState {
   counters: { runnerId: number; jobId: number; runId: number; labelId: number };
   /** Hooks, events and delivery attempts (absent from snapshots older than webhooks; restore fills it in). */
   webhooks: WebhookState;
+  /** The Actions service (scale sets, sessions, messages); created on first use, so older snapshots load. */
+  actions?: ActionsState;
 }
 
 /** Runner groups every org and enterprise has (repos only have the default one). */

@@ -18,6 +18,16 @@ export interface WorldOptions {
   onlineDelayMs: number;
   /** Told about every job transition, after the state has changed (the webhooks send from here). */
   jobChanged?: (job: SandboxJob, action: JobAction) => void;
+  /** Who else hands out jobs (the Actions service's scale sets): runs before the scheduler and filters its matches. */
+  dispatch?: JobDispatch;
+}
+
+/** A second dispatcher beside the scheduler (actions-world.ts decides which jobs scale sets take). */
+export interface JobDispatch {
+  /** Runs at every tick right before queued jobs are handed to runners. */
+  beforeSchedule(now: number): void;
+  /** Whether the scheduler may hand `job` to `runner` (labels and scope already match). */
+  mayServe(job: SandboxJob, runner: SandboxRunner): boolean;
 }
 
 /** The GitHub world: state plus the rules that move it. `state` is replaced wholesale on restore. */
@@ -117,8 +127,16 @@ export class GitHubWorld {
     }
     const due = this.state.jobs.filter((j) => j.status === "in_progress" && (j.startedAt ?? now) + j.durationMs <= now);
     for (const job of due) this.completeJob(job, job.plannedConclusion, true);
+    this.options.dispatch?.beforeSchedule(now);
     this.schedule(now);
     pruneJitTimes(this.state, now);
+  }
+
+  /** Ends a job no runner ever took (the Actions service gave up re-offering it): `completed` with `failure`. */
+  failQueuedJob(job: SandboxJob): void {
+    if (job.status !== "queued") return;
+    Object.assign(job, { status: "completed", conclusion: "failure", completedAt: this.now() });
+    this.options.jobChanged?.(job, "completed");
   }
 
   // --- internal ---
@@ -126,7 +144,7 @@ export class GitHubWorld {
   /** Hands queued jobs, oldest first, to the oldest idle online runner whose labels cover them. */
   private schedule(now: number): void {
     for (const job of this.state.jobs.filter((j) => j.status === "queued")) {
-      const runner = runnerFor(this.state, job);
+      const runner = runnerFor(this.state, job, (j, r) => this.options.dispatch?.mayServe(j, r) ?? true);
       if (runner !== undefined) this.assign(job, runner, now);
     }
   }

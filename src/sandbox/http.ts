@@ -25,6 +25,8 @@ export interface SandboxResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Destroy the connection instead of answering (a connection reset; logged with status 0). */
+  reset?: boolean;
 }
 
 /** A route: method plus a template such as `/repos/{owner}/{repo}/actions/runners/{runner_id}`. */
@@ -171,6 +173,11 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Htt
         options.onError?.(error, sreq);
         answer = options.onFault({ service, kind: "status", status: 500 }, sreq);
       }
+    }
+    if (answer.reset === true) {
+      options.log.record({ service, method, path: url.pathname, route, status: 0 });
+      req.socket.destroy();
+      return;
     }
     const text = serialize(answer);
     const entry = { service, method, path: url.pathname, route, status: answer.status };

@@ -11,6 +11,9 @@ import { type SandboxSnapshot, StateSaver, loadSnapshot } from "./persistence.js
 import { RequestLog } from "./request-log.js";
 import type { Sandbox, SandboxOptions } from "./sandbox-types.js";
 
+export type { ActionsControls, ScaleSetSummary } from "./actions-control.js";
+export type { ActionsFault, ActionsRouteName } from "./actions-faults.js";
+export type { ActionsOptions, ResolvedActionsOptions } from "./actions-types.js";
 export type { FaultSpec, LoggedRequest, SandboxService } from "./bridge.js";
 export type { HookDelivery, JobSpec, ResolvedFaults, SandboxJob, SandboxRunner, WebhookFaults, WebhookOptions } from "./github-side.js";
 export type { Sandbox, SandboxCredentials, SandboxOptions, SandboxServer } from "./sandbox-types.js";
@@ -123,6 +126,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     webhookFaults: () => github.webhookFaults(),
     webhookDeliveries: () => github.webhookDeliveries(),
     webhooksIdle: () => github.webhooksIdle(),
+    actions: github.actions,
     save: () => saver?.flush(),
     close: async () => {
       clearInterval(ticker);

@@ -1,4 +1,5 @@
 /** The sandbox's public types: its options and the controls a running sandbox offers. */
+import type { ActionsControls } from "./actions-control.js";
 import type { FaultSpec, LoggedRequest, SandboxService } from "./bridge.js";
 import type { GitHubSideOptions, HookDelivery, JobSpec, ResolvedFaults, SandboxJob, SandboxRunner, WebhookFaults } from "./github-side.js";
 
@@ -97,6 +98,8 @@ export interface Sandbox {
   webhookDeliveries(): HookDelivery[];
   /** Resolves once no webhook delivery is queued, delayed, held or in flight. */
   webhooksIdle(): Promise<void>;
+  /** The Actions service (runner scale sets at `${githubUrl}/_actions/tenant/1/`): faults, token expiry, sessions, restart. */
+  actions: ActionsControls;
   revokeToken(token: string): void;
   /** Writes the state file now (when `stateFile` is set). */
   save(): void;
