@@ -16,6 +16,7 @@ import { createPostgresOps, OP_LOCKING } from "./postgres-ops.js";
 import { createPool, inTransaction, runnerOf, type Translate } from "./postgres-pool.js";
 import { migrate, type PgRun, type PostgresTables, tablesOf } from "./postgres-schema.js";
 import type { DemandStore, DemandStoreOps } from "./store.js";
+import { ForwardingDemandStore } from "./store-forwarding.js";
 
 /** Options of `openPostgresDemandStore`. */
 export interface PostgresStoreOptions {
@@ -39,7 +40,7 @@ export function openPostgresDemandStore(options: PostgresStoreOptions): Promise<
 }
 
 /** `DemandStore` over a pg connection pool; create it with `openPostgresDemandStore`. */
-export class PostgresDemandStore implements DemandStore {
+export class PostgresDemandStore extends ForwardingDemandStore {
   private readonly inTransaction = new AsyncLocalStorage<DemandStoreOps>();
   private readonly poolOps: DemandStoreOps;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -57,6 +58,7 @@ export class PostgresDemandStore implements DemandStore {
     /** How many dead pooled connections a call may meet before it fails: all of them. */
     private readonly retries: number,
   ) {
+    super();
     this.where = target.where;
     this.poolOps = createPostgresOps(runnerOf(pool, translate, retries), tables);
   }
@@ -78,19 +80,6 @@ export class PostgresDemandStore implements DemandStore {
     return store;
   }
 
-  recordDelivery: DemandStoreOps["recordDelivery"] = (...a) => this.call("recordDelivery", (o) => o.recordDelivery(...a));
-  hasDelivery: DemandStoreOps["hasDelivery"] = (...a) => this.call("hasDelivery", (o) => o.hasDelivery(...a));
-  lastDeliveryAt: DemandStoreOps["lastDeliveryAt"] = () => this.call("lastDeliveryAt", (o) => o.lastDeliveryAt());
-  getValue: DemandStoreOps["getValue"] = (...a) => this.call("getValue", (o) => o.getValue(...a));
-  setValue: DemandStoreOps["setValue"] = (...a) => this.call("setValue", (o) => o.setValue(...a));
-  applyJobEvent: DemandStoreOps["applyJobEvent"] = (...a) => this.call("applyJobEvent", (o) => o.applyJobEvent(...a));
-  getJob: DemandStoreOps["getJob"] = (...a) => this.call("getJob", (o) => o.getJob(...a));
-  listJobs: DemandStoreOps["listJobs"] = (...a) => this.call("listJobs", (o) => o.listJobs(...a));
-  countJobs: DemandStoreOps["countJobs"] = (...a) => this.call("countJobs", (o) => o.countJobs(...a));
-  claimCreation: DemandStoreOps["claimCreation"] = (...a) => this.call("claimCreation", (o) => o.claimCreation(...a));
-  finishCreation: DemandStoreOps["finishCreation"] = (...a) => this.call("finishCreation", (o) => o.finishCreation(...a));
-  listCreations: DemandStoreOps["listCreations"] = (...a) => this.call("listCreations", (o) => o.listCreations(...a));
-  prune: DemandStoreOps["prune"] = (...a) => this.call("prune", (o) => o.prune(...a));
 
   /** Runs `fn` in one transaction holding the store's advisory lock; store calls inside `fn` join it. */
   transaction<T>(fn: (tx: DemandStoreOps) => Promise<T>): Promise<T> {
@@ -110,7 +99,7 @@ export class PostgresDemandStore implements DemandStore {
 
   // --- internal ---
 
-  private call<T>(name: keyof DemandStoreOps, fn: (ops: DemandStoreOps) => Promise<T>): Promise<T> {
+  protected call<T>(name: keyof DemandStoreOps, fn: (ops: DemandStoreOps) => Promise<T>): Promise<T> {
     const joined = this.inTransaction.getStore();
     if (joined) return fn(joined);
     if (this.closed) return Promise.reject(this.closedError());

@@ -14,6 +14,7 @@ import { loadSqlite, retryWhileBusy, translateSqliteError } from "./sqlite-error
 import { createSqliteOps, WRITE_OPS } from "./sqlite-ops.js";
 import { migrate } from "./sqlite-schema.js";
 import type { DemandStore, DemandStoreOps } from "./store.js";
+import { ForwardingDemandStore } from "./store-forwarding.js";
 
 /** Options of `openSqliteDemandStore`; the caller picks the path (default under the state dir). */
 export interface SqliteStoreOptions {
@@ -34,7 +35,7 @@ export function openSqliteDemandStore(options: SqliteStoreOptions): Promise<Sqli
 }
 
 /** `DemandStore` over one SQLite connection; create it with `openSqliteDemandStore`. */
-export class SqliteDemandStore implements DemandStore {
+export class SqliteDemandStore extends ForwardingDemandStore {
   private ops: DemandStoreOps | undefined;
   private tail: Promise<unknown> = Promise.resolve();
   private readonly inTransaction = new AsyncLocalStorage<true>();
@@ -45,7 +46,9 @@ export class SqliteDemandStore implements DemandStore {
     /** The file this store writes. */
     readonly path: string,
     private readonly busyTimeoutMs: number,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Opens the file, sets WAL and `synchronous`, and creates or checks the schema. */
   static async open(options: SqliteStoreOptions): Promise<SqliteDemandStore> {
@@ -81,19 +84,6 @@ export class SqliteDemandStore implements DemandStore {
     return store;
   }
 
-  recordDelivery: DemandStoreOps["recordDelivery"] = (...a) => this.call("recordDelivery", (o) => o.recordDelivery(...a));
-  hasDelivery: DemandStoreOps["hasDelivery"] = (...a) => this.call("hasDelivery", (o) => o.hasDelivery(...a));
-  lastDeliveryAt: DemandStoreOps["lastDeliveryAt"] = () => this.call("lastDeliveryAt", (o) => o.lastDeliveryAt());
-  getValue: DemandStoreOps["getValue"] = (...a) => this.call("getValue", (o) => o.getValue(...a));
-  setValue: DemandStoreOps["setValue"] = (...a) => this.call("setValue", (o) => o.setValue(...a));
-  applyJobEvent: DemandStoreOps["applyJobEvent"] = (...a) => this.call("applyJobEvent", (o) => o.applyJobEvent(...a));
-  getJob: DemandStoreOps["getJob"] = (...a) => this.call("getJob", (o) => o.getJob(...a));
-  listJobs: DemandStoreOps["listJobs"] = (...a) => this.call("listJobs", (o) => o.listJobs(...a));
-  countJobs: DemandStoreOps["countJobs"] = (...a) => this.call("countJobs", (o) => o.countJobs(...a));
-  claimCreation: DemandStoreOps["claimCreation"] = (...a) => this.call("claimCreation", (o) => o.claimCreation(...a));
-  finishCreation: DemandStoreOps["finishCreation"] = (...a) => this.call("finishCreation", (o) => o.finishCreation(...a));
-  listCreations: DemandStoreOps["listCreations"] = (...a) => this.call("listCreations", (o) => o.listCreations(...a));
-  prune: DemandStoreOps["prune"] = (...a) => this.call("prune", (o) => o.prune(...a));
 
   /** Runs `fn` under BEGIN IMMEDIATE; calls on the store from inside `fn` join the transaction. */
   async transaction<T>(fn: (tx: DemandStoreOps) => Promise<T>): Promise<T> {
@@ -122,7 +112,7 @@ export class SqliteDemandStore implements DemandStore {
 
   // --- internal ---
 
-  private async call<T>(name: keyof DemandStoreOps, fn: (ops: DemandStoreOps) => Promise<T>): Promise<T> {
+  protected async call<T>(name: keyof DemandStoreOps, fn: (ops: DemandStoreOps) => Promise<T>): Promise<T> {
     if (WRITE_OPS.has(name)) return this.transaction(fn);
     const ops = this.open();
     // Reads queue behind an open transaction of this connection so they never see its uncommitted rows.

@@ -5,7 +5,6 @@
  * change nothing (the runners serve started are not drift); SIGTERM stops serve with exit 0.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../src/sandbox/index.js";
@@ -13,6 +12,7 @@ import { expectFleetGone, expectNoSecret, initFleetStack, liveVmsOf, names, pref
 import { ENGINE_BUILD_TIMEOUT_MS, ensurePulumiEngine, nodeBinDir } from "../support/pulumi-engine.js";
 import { createPulumiProject, FLEET_PROGRAM, type FleetStack, installRunnerFleet, type PreviewJson, type PulumiProject } from "../support/pulumi-project.js";
 import { waitFor } from "../support/wait.js";
+import { freePort } from "../support/free-port.js";
 
 const STACK = "auto";
 const prefix = prefixOf(STACK);
@@ -32,15 +32,6 @@ const PROGRAM = {
   ),
 };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 const steps = (p: PreviewJson) => p.steps.filter((s) => s.op !== "same" && s.op !== "refresh").map((s) => `${s.op} ${s.urn.split("::").at(-1)}`);
 

@@ -4,7 +4,6 @@
  * transactions keep the second from doubling the first's creations: the overshoot stays bounded.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +14,7 @@ import { type RunningServe, startServe } from "../../src/serve/service.js";
 import { ensureRealPostgres, REAL_POSTGRES_START_TIMEOUT_MS } from "../support/real-postgres.js";
 import { specFor, startFastSandbox } from "../support/sandbox-fleet.js";
 import { waitFor } from "../support/wait.js";
+import { freePort } from "../support/free-port.js";
 
 const JOBS = 20;
 let sandbox: Sandbox;
@@ -26,15 +26,6 @@ const watch = setInterval(() => {
   for (const vm of sandbox?.servers() ?? []) if (watched && vm.name.startsWith(`${watched}-`)) made.add(vm.name);
 }, 5);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 beforeAll(async () => {
   sandbox = await startFastSandbox({ bootDelayMs: 200, quota: { instances: 100 } });

@@ -5,7 +5,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +14,7 @@ import type { Sandbox } from "../../src/sandbox/index.js";
 import { repoRoot } from "../support/pulumi-engine.js";
 import { startFastSandbox } from "../support/sandbox-fleet.js";
 import { waitFor } from "../support/wait.js";
+import { freePort } from "../support/free-port.js";
 
 const node = Number(process.versions.node.split(".")[0]) >= 22 ? process.execPath : join(repoRoot, ".tools/node22/node_modules/node/bin/node");
 const PREFIX = "restart";
@@ -24,15 +24,6 @@ let fleetFile: string;
 let child: ChildProcess | undefined;
 const output: string[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 /** Starts `runner-fleet serve --config <fleet file>` and resolves once it listens. */
 async function startServe(): Promise<ChildProcess> {

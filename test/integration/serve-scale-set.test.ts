@@ -5,7 +5,6 @@
  * idle ones; a second controller waits as a hot standby and takes over when the first stops.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,21 +14,13 @@ import { validateServeConfig } from "../../src/serve/config.js";
 import { type RunningServe, startServe } from "../../src/serve/service.js";
 import { specFor, startFastSandbox } from "../support/sandbox-fleet.js";
 import { waitFor } from "../support/wait.js";
+import { freePort } from "../support/free-port.js";
 
 const PREFIX = "ss";
 let sandbox: Sandbox;
 let dir: string;
 const services: RunningServe[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 /** A serve controller of the fleet with scale-set demand and a store of its own (as on another machine). */
 async function controller(id: string): Promise<RunningServe> {

@@ -5,7 +5,6 @@
  * runners in place.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +14,7 @@ import { validateServeConfig } from "../../src/serve/config.js";
 import { type RunningServe, startServe } from "../../src/serve/service.js";
 import { specFor, startFastSandbox } from "../support/sandbox-fleet.js";
 import { waitFor } from "../support/wait.js";
+import { freePort } from "../support/free-port.js";
 
 const PREFIX = "srv";
 const SECRET = "serve-test-webhook-secret";
@@ -23,16 +23,6 @@ let service: RunningServe;
 let dir: string;
 const log: string[] = [];
 
-/** A port nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 const live = () => sandbox.servers().filter((s) => s.name.startsWith(`${PREFIX}-`) && (s.status === "ACTIVE" || s.status === "BUILD") && s.taskState !== "deleting");
 const online = () => sandbox.githubRunners().filter((r) => r.name.startsWith(`${PREFIX}-`) && r.status === "online" && !r.busy);
