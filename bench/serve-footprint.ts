@@ -13,6 +13,9 @@ import { startRemoteSandbox, type RemoteSandbox } from "./remote-sandbox.js";
 import { type Report, sleep } from "./serve-metrics.js";
 import { awaitReady, benchDir, type CliProcess, freePort, rssMb, startCli, writeFleet } from "./serve-process.js";
 
+/** The memory settings examples/serve (systemd unit, Containerfile) gives serve. */
+const SERVE_ENV = { MALLOC_ARENA_MAX: "2", NODE_OPTIONS: "--max-semi-space-size=2" };
+
 const RUNNERS = 1000;
 const CHURN_MS = 150_000;
 const JOBS_PER_SECOND = 8;
@@ -41,7 +44,8 @@ export async function benchServeFootprint(report: Report): Promise<void> {
       serve: { port, secret: "footprint-bench-secret", register: true, tickSeconds: 5, reconcileSeconds: 15 },
     });
     const bare = await bareNodeMb();
-    serve = await startCli(["serve", "--config", file], dir, "serving ");
+    // As examples/serve runs it: one malloc arena pair and small young generations keep RSS near the heap.
+    serve = await startCli(["serve", "--config", file], dir, "serving ", 60_000, SERVE_ENV);
     const empty = await footprint(serve, port);
     await awaitReady(serve, `${RUNNERS} runners online`, async () => (await sb.online("fp")) >= RUNNERS, 300_000);
     const before = await footprint(serve, port);
@@ -52,7 +56,7 @@ export async function benchServeFootprint(report: Report): Promise<void> {
     const done = all.filter((j) => j.status === "completed").length;
     const { row } = report;
     const show = (f: Footprint) => `${f.rss.toFixed(0)} MB RSS, ${f.heap.toFixed(0)} MB heap`;
-    row(`footprint: serve at 0 runners (bare node ${bare.toFixed(0)} MB RSS)`, show(empty));
+    row(`footprint: serve at 0 runners (bare node ${bare.toFixed(0)} MB RSS; ${Object.entries(SERVE_ENV).map(([k, v]) => `${k}=${v}`).join(" ")})`, show(empty));
     row(`footprint: serve holding ${RUNNERS} runners, before churn`, show(before), `< ${TARGET_MB} MB RSS${before.rss < TARGET_MB ? "" : "  MISSED"}`);
     row(`footprint: after ${(CHURN_MS / 1000).toFixed(0)} s of churn (${jobs} jobs queued, ${done} done)`, show(after), `< ${TARGET_MB} MB RSS${after.rss < TARGET_MB ? "" : "  MISSED"}`);
     const growth = after.rss - before.rss;

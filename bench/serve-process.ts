@@ -46,9 +46,9 @@ export interface CliProcess {
 }
 
 /** Starts `runner-fleet <args>` in `cwd`; with `readyText`, resolves once stdout shows it. */
-export async function startCli(args: string[], cwd: string, readyText?: string, timeoutMs = 60_000): Promise<CliProcess> {
+export async function startCli(args: string[], cwd: string, readyText?: string, timeoutMs = 60_000, env: Record<string, string> = {}): Promise<CliProcess> {
   const main = await buildCli();
-  const child = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", main, ...args], { cwd, env: { ...process.env, GITHUB_TOKEN: "" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", main, ...args], { cwd, env: { ...process.env, GITHUB_TOKEN: "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let text = "";
   // Every line also goes to a log file beside the fleet file, for looking into a surprising figure.
