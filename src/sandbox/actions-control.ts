@@ -96,7 +96,7 @@ function invalid(path: string, errors: string[]): SandboxResponse {
   return validationError(`Invalid request to ${path}: ${errors.join("; ")}`, DOCS.runners, errors);
 }
 
-const NUMERIC = ["longPollMs", "adminTokenLifetimeSeconds", "failFirstRegistrations", "sessionTimeoutMs", "queueTokenLifetimeMs", "assignmentTimeoutMs", "maxReassignments", "jitRunnerTtlMs", "maxJobsPerMessage"];
+const NUMERIC = ["longPollMs", "adminTokenLifetimeSeconds", "failFirstRegistrations", "sessionTimeoutMs", "queueTokenLifetimeMs", "assignmentTimeoutMs", "assignmentTimeoutGrowth", "maxReassignments", "jitRunnerTtlMs", "maxJobsPerMessage"];
 
 function optionErrors(body: unknown): string[] {
   if (body === undefined) return [];

@@ -97,6 +97,8 @@ export interface ActionsOptions {
   queueTokenLifetimeMs?: number;
   /** An assigned job no runner took within this long is cancelled and re-offered (§1.7; default 60 000). */
   assignmentTimeoutMs?: number;
+  /** Each re-offer's assignment timeout is this many times the previous one (§1.7 "growing delays"; default 1: constant). */
+  assignmentTimeoutGrowth?: number;
   /** How many times a cancelled assignment is re-offered before the job fails (§1.7; default 3). */
   maxReassignments?: number;
   /** A scale-set JIT runner never started is removed after this long (§2: "automatically removed"; default 1 day). */
@@ -120,11 +122,12 @@ export function resolveActionsOptions(options: ActionsOptions = {}): ResolvedAct
     sessionTimeoutMs = 300_000,
     queueTokenLifetimeMs,
     assignmentTimeoutMs = 60_000,
+    assignmentTimeoutGrowth = 1,
     maxReassignments = 3,
     jitRunnerTtlMs = 86_400_000,
     maxJobsPerMessage = 50,
   } = options;
-  const resolved = { bom, longPollMs, adminTokenLifetimeSeconds, failFirstRegistrations, sessionTimeoutMs, assignmentTimeoutMs, maxReassignments, jitRunnerTtlMs, maxJobsPerMessage };
+  const resolved = { bom, longPollMs, adminTokenLifetimeSeconds, failFirstRegistrations, sessionTimeoutMs, assignmentTimeoutMs, assignmentTimeoutGrowth, maxReassignments, jitRunnerTtlMs, maxJobsPerMessage };
   return queueTokenLifetimeMs === undefined ? resolved : { ...resolved, queueTokenLifetimeMs };
 }
 

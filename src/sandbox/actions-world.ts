@@ -63,11 +63,13 @@ export class ActionsWorld {
       this.changed();
     }
     for (const [token, t] of Object.entries(state.registrationTokens)) if (t.expiresAt <= now) delete state.registrationTokens[token];
+    // §1.7: re-offers wait "with growing delays"; the growth is [unverified], so it is an option.
+    const timeout = (c: JobClaim): number => this.options.assignmentTimeoutMs * this.options.assignmentTimeoutGrowth ** c.cancellations;
     for (const job of this.world.state.jobs) {
       const claim = state.claims[String(job.id)];
       if (job.status !== "queued") continue;
       if (claim === undefined) this.route(job);
-      else if (claim.state === "assigned" && (claim.scaleSetAssignTime ?? now) + this.options.assignmentTimeoutMs <= now) this.cancelAssignment(job, claim);
+      else if (claim.state === "assigned" && (claim.scaleSetAssignTime ?? now) + timeout(claim) <= now) this.cancelAssignment(job, claim);
     }
     // §2: "If JIT runners never run a job, they will automatically be removed."
     const stale = this.world.state.runners.filter((r) => r.scaleSetId !== undefined && r.vmId === undefined && r.createdAt + this.options.jitRunnerTtlMs <= now);

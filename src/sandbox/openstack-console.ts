@@ -3,10 +3,13 @@ import { isoSeconds } from "./openstack-seed.js";
 /** The pattern docs/console-markers.md promises the sandbox uses to find the JIT config. */
 const JIT_PATTERN = /--jitconfig[ =]'?([A-Za-z0-9+/=_.-]+)/;
 
-/** Decodes base64 user data and finds the `run.sh --jitconfig` argument in it. */
+/** The runner's environment form, as the scale set Docker example starts it (reference §1.9). */
+const JIT_ENV_PATTERN = /ACTIONS_RUNNER_INPUT_JITCONFIG=['"]?([A-Za-z0-9+/=_.-]+)/;
+
+/** Decodes base64 user data and finds the `run.sh --jitconfig` argument (or `ACTIONS_RUNNER_INPUT_JITCONFIG=`) in it. */
 export function findJitConfig(userDataBase64: string): string | undefined {
   const script = Buffer.from(userDataBase64, "base64").toString("utf8");
-  return JIT_PATTERN.exec(script)?.[1];
+  return JIT_PATTERN.exec(script)?.[1] ?? JIT_ENV_PATTERN.exec(script)?.[1];
 }
 
 /** One `RUNNER_FLEET_MARKER <kind> <json>` console line. */

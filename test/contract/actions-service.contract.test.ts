@@ -137,6 +137,23 @@ describe("runner groups and scale sets (§1.3–§1.4)", () => {
 });
 
 describe("message sessions (§1.5)", () => {
+  it("answers a session create with 200 and the session, its scale set, queue URL and token, and statistics", async () => {
+    const set = await createScaleSet();
+    const res = await call("POST", `_apis/runtime/runnerscalesets/${set.id}/sessions`, { body: { ownerName: "contract-host" } });
+    expect(res.status).toBe(200);
+    const stats = ["totalAvailableJobs", "totalAcquiredJobs", "totalAssignedJobs", "totalRunningJobs", "totalRegisteredRunners", "totalBusyRunners", "totalIdleRunners"];
+    expect(res.json).toEqual(
+      expect.objectContaining({
+        sessionId: expect.any(String),
+        ownerName: "contract-host",
+        runnerScaleSet: expect.objectContaining({ id: set.id, name: set.name }),
+        messageQueueUrl: expect.stringMatching(/^https?:\/\//),
+        messageQueueAccessToken: expect.any(String),
+        statistics: Object.fromEntries(stats.map((k) => [k, expect.any(Number)])),
+      }),
+    );
+  });
+
   it("answers 409 to a second session until the first is deleted", async () => {
     const s = await openSession((await createScaleSet()).id);
     expect(s).toEqual(expect.objectContaining({ sessionId: expect.any(String), queueUrl: expect.stringMatching(/^https?:\/\//), token: expect.any(String) }));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ActionsHarness } from "./actions-harness.js";
+import { findJitConfig } from "../../../src/sandbox/openstack-console.js";
 
 const SETS = "_apis/runtime/runnerscalesets";
 
@@ -88,6 +89,21 @@ describe("JIT runners", () => {
     h.advance(60_000);
     expect(h.side.runners().map((r) => r.name)).toEqual(["started"]);
     expect((await h.api("GET", `${SETS}/${q.id}`)).json).toMatchObject({ statistics: { totalRegisteredRunners: 1, totalIdleRunners: 1 } });
+  });
+});
+
+describe("JIT configs in user data", () => {
+  it("finds the encodedJITConfig as ACTIONS_RUNNER_INPUT_JITCONFIG as well as run.sh --jitconfig, and the runner stays offline until then", async () => {
+    const h = await harness();
+    const q = await h.scaleSetWithSession();
+    const jit = (await h.api("POST", `${SETS}/${q.id}/generatejitconfig`, { name: "env-runner", workFolder: "" })).json as { encodedJITConfig: string };
+    expect(h.side.runners().find((r) => r.name === "env-runner")).toMatchObject({ status: "offline" });
+    const script = (line: string) => Buffer.from(`#!/bin/sh\n${line}\n`).toString("base64");
+    expect(findJitConfig(script(`ACTIONS_RUNNER_INPUT_JITCONFIG="${jit.encodedJITConfig}" ./run.sh`))).toBe(jit.encodedJITConfig);
+    expect(findJitConfig(script(`./run.sh --jitconfig ${jit.encodedJITConfig}`))).toBe(jit.encodedJITConfig);
+    expect(h.side.hooks.runnerStarted("vm-env", jit.encodedJITConfig)).toBe(true);
+    h.advance(1);
+    expect(h.side.runners().find((r) => r.name === "env-runner")).toMatchObject({ status: "online" });
   });
 });
 

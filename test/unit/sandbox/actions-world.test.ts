@@ -122,6 +122,21 @@ describe("assignment timeout", () => {
     expect(offers).toBe(4);
     expect(jobOf(String(job.id))).toMatchObject({ status: "completed", conclusion: "failure" });
   });
+
+  it("waits longer before cancelling each re-offered assignment when assignmentTimeoutGrowth is above 1", async () => {
+    h.side.actions.configure({ assignmentTimeoutGrowth: 2 });
+    const q = await h.scaleSetWithSession();
+    h.side.enqueueJob({ repository: "acme/app", labels: ["os-linux"] });
+    h.advance(1);
+    await h.acquire(q, [(await h.drain(q))[0]?.runnerRequestId ?? 0]);
+    h.advance(5000);
+    const reoffer = (await h.drain(q)).find((j) => j.messageType === "JobAvailable");
+    await h.acquire(q, [reoffer?.runnerRequestId ?? 0]);
+    h.advance(5000);
+    expect(types(await h.drain(q))).toEqual(["JobAssigned"]);
+    h.advance(5000);
+    expect(types(await h.drain(q))).toEqual(["JobCompleted", "JobAvailable"]);
+  });
 });
 
 describe("X-ScaleSetMaxCapacity", () => {
