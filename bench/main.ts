@@ -2,9 +2,9 @@
  * `npm run bench`: API calls, ratios and client CPU time of the manager against the sandbox
  * (in its own process, 20 ms latency per request), then `pulumi preview` of an unchanged fleet
  * vs an empty stack with the real engine (bench/pulumi-preview.ts), then the serve benches
- * (bench/serve-benches.ts: trace, soak, demand latency, footprint). Numbers, not pass/fail:
- * targets are printed beside them. `--only manager,pulumi,serve,trace,soak,latency,footprint`
- * runs a selection.
+ * (bench/serve-benches.ts: trace, soak, demand latency, footprint, and with scale-set demand:
+ * trace-scale-set, scale-set-latency, failover). Numbers, not pass/fail: targets are printed
+ * beside them. `--only manager,pulumi,serve,trace,soak,latency,…` runs a selection.
  */
 import { createFleetManager } from "../src/fleet/create-runner-manager.js";
 import type { FleetSpecInput } from "../src/manager/spec.js";

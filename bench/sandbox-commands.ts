@@ -44,8 +44,11 @@ export interface Commands {
   /** Creation times (epoch ms) of the fleet's VMs and GitHub runners, oldest first. */
   timeline: [{ prefix: string }, { vms: number[]; runners: number[] }];
   watch: [{ prefix: string; everyMs: number; repository?: string; detail: boolean }, {}];
-  /** Stops the watcher: its samples (when `detail`), and the distinct VMs it saw and saw in ERROR. */
-  unwatch: [{}, { samples: FleetSample[]; seen: number; errored: number }];
+  /**
+   * Stops the watcher: its samples (when `detail`), the distinct VMs it saw and saw in ERROR, and
+   * the creation times (epoch ms, oldest first) of the VMs it saw, deleted ones included.
+   */
+  unwatch: [{}, { samples: FleetSample[]; seen: number; errored: number; created: number[] }];
 }
 
 /** A command's name. */
@@ -91,7 +94,7 @@ export function runCommand<K extends CommandName>(sb: Sandbox, name: K, args: Co
       return {};
     },
     unwatch: () => {
-      const result = watcher?.stop() ?? { samples: [], seen: 0, errored: 0 };
+      const result = watcher?.stop() ?? { samples: [], seen: 0, errored: 0, created: [] };
       watcher = undefined;
       return result;
     },
@@ -104,12 +107,13 @@ export function runCommand<K extends CommandName>(sb: Sandbox, name: K, args: Co
 function startWatch(sb: Sandbox, o: Commands["watch"][0]): { stop(): Commands["unwatch"][1] } {
   const started = Date.now();
   const samples: FleetSample[] = [];
-  const seen = new Set<string>();
+  // VM id → its creation time: a VM lives far longer than a sample period, so none is missed.
+  const seen = new Map<string, number>();
   const errored = new Set<string>();
   const take = () => {
     const vms = sb.servers().filter((s) => s.name.startsWith(`${o.prefix}-`) && s.taskState !== "deleting");
     for (const vm of vms) {
-      seen.add(vm.id);
+      seen.set(vm.id, vm.createdAt);
       if (vm.status === "ERROR") errored.add(vm.id);
     }
     if (!o.detail) return;
@@ -128,7 +132,7 @@ function startWatch(sb: Sandbox, o: Commands["watch"][0]): { stop(): Commands["u
   return {
     stop() {
       clearInterval(timer);
-      return { samples, seen: seen.size, errored: errored.size };
+      return { samples, seen: seen.size, errored: errored.size, created: [...seen.values()].sort((x, y) => x - y) };
     },
   };
 }

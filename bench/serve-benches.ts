@@ -1,16 +1,22 @@
 /** The serve benches in the order `npm run bench` runs them, and the `--only` selection. */
 import type { Report } from "./serve-metrics.js";
+import { benchServeFailover } from "./serve-failover.js";
 import { benchServeFootprint } from "./serve-footprint.js";
 import { benchServeLatency } from "./serve-latency.js";
+import { benchServeScaleSetLatency } from "./serve-scale-set-latency.js";
 import { benchServeSoak } from "./serve-soak.js";
 import { benchServeTrace } from "./serve-trace.js";
+import { benchServeTraceScaleSet } from "./serve-trace-scale-set.js";
 
 /** Name and entry of each serve bench. */
 export const SERVE_BENCHES: [string, (report: Report) => Promise<void>][] = [
   ["trace", benchServeTrace],
+  ["trace-scale-set", benchServeTraceScaleSet],
   ["soak", benchServeSoak],
   ["latency", benchServeLatency],
+  ["scale-set-latency", benchServeScaleSetLatency],
   ["footprint", benchServeFootprint],
+  ["failover", benchServeFailover],
 ];
 
 const ALL = ["manager", "pulumi", ...SERVE_BENCHES.map(([name]) => name)];

@@ -94,8 +94,13 @@ export interface BenchFleet {
   runners?: number;
   /** `autoscale:` for serve; absent for a fixed fleet. */
   autoscale?: { minIdle: number; max: number; idleTimeoutSeconds: number };
-  /** serve's listener, secret, whether it registers the sandbox hook, and its periods. */
-  serve?: { port: number; secret: string; register: boolean; tickSeconds: number; reconcileSeconds: number };
+  /** serve's listener, secret, whether it registers the sandbox hook, its periods, and its controller id. */
+  serve?: { port: number; secret?: string; register?: boolean; tickSeconds: number; reconcileSeconds: number; id?: string };
+  /**
+   * With it, demand comes from this runner scale set (`autoscale.scaleSet`): the fleet file has no
+   * webhook section, so serve.demand defaults to scale-set (secret and register are unused).
+   */
+  scaleSet?: string;
   extra?: Record<string, unknown>;
 }
 
@@ -107,14 +112,17 @@ export async function writeFleet(dir: string, sb: RemoteSandbox, fleet: BenchFle
   // sandboxFleetInput reads only the URLs, the token and the cloud name of the sandbox.
   const base = sandboxFleetInput(sb as unknown as Sandbox, { prefix: fleet.prefix, runners: fleet.runners ?? 0, repository: fleet.repository, serve: { listen, secret: fleet.serve?.secret ?? "unused" } });
   const { autoscale: _a, serve: serveSection, ...spec } = base;
+  const { webhook: _w, ...section } = serveSection as Record<string, unknown>;
   const serve = fleet.serve && {
-    ...(serveSection as Record<string, unknown>),
+    ...section,
+    ...(fleet.serve.id ? { id: fleet.serve.id } : {}),
     tickSeconds: fleet.serve.tickSeconds,
     reconcileSeconds: fleet.serve.reconcileSeconds,
-    webhook: { secret: fleet.serve.secret, ...(fleet.serve.register ? { url: `http://${listen}/webhook`, register: true } : {}) },
+    ...(fleet.scaleSet ? {} : { webhook: { secret: fleet.serve.secret, ...(fleet.serve.register ? { url: `http://${listen}/webhook`, register: true } : {}) } }),
   };
+  const autoscale = fleet.autoscale && { ...fleet.autoscale, ...(fleet.scaleSet ? { scaleSet: { name: fleet.scaleSet } } : {}) };
   const file = join(dir, "fleet.yaml");
-  await writeFile(file, stringify({ ...spec, graceSeconds: 2, ...fleet.extra, ...(fleet.autoscale ? { autoscale: fleet.autoscale, serve } : {}) }));
+  await writeFile(file, stringify({ ...spec, graceSeconds: 2, ...fleet.extra, ...(autoscale ? { autoscale, serve } : {}) }));
   return file;
 }
 

@@ -1,7 +1,8 @@
 /**
  * One run of the day's trace against one fleet, each on a fresh sandbox in its own process:
  * (a) today's fixed fleet, `runner-fleet reconcile --every <5 real minutes>` sized for the peak;
- * (b) `runner-fleet serve` with a small idle floor. The fleet is brought up first (the fixed fleet
+ * (b) `runner-fleet serve` with a small idle floor, demand from webhooks; (c) the same serve with
+ * demand from the fleet's runner scale set (long poll). The fleet is brought up first (the fixed fleet
  * at its size, serve at its floor), then the trace's jobs are queued at their times while the
  * sandbox samples the fleet every 100 ms (36 real seconds); job waits come from the sandbox's job
  * records, never from the fleet under test.
@@ -13,8 +14,8 @@ import { awaitReady, benchDir, type CliProcess, freePort, startCli, writeFleet }
 import { COMPRESSION, scaledMs, type Trace } from "./serve-trace-gen.js";
 import { sleep, until } from "./serve-metrics.js";
 
-/** The two fleets the trace runs against. */
-export type TraceFleet = "fixed" | "serve";
+/** The fleets the trace runs against. */
+export type TraceFleet = "fixed" | "serve" | "scale-set";
 
 /** What one run measured. */
 export interface TraceRun {
@@ -34,12 +35,17 @@ const SANDBOX: SandboxOptions = {
 };
 /** serve's idle floor in the trace. */
 export const MIN_IDLE = 2;
+/**
+ * The scale set's sandbox: GitHub's ≈ 50 s long-poll window compressed like everything else (139 ms),
+ * so the day's empty polls are as many as a real day's (1,728); a job message wakes a poll at once.
+ */
+const SCALE_SET_SANDBOX: SandboxOptions = { ...SANDBOX, github: { ...SANDBOX.github, actions: { longPollMs: Math.round(scaledMs(50)) } } };
 const REPOSITORY = "acme/trace";
 const SAMPLE_MS = 100;
 
 /** Runs the trace against `fleet`; resolves once every job has finished (or a generous timeout). */
 export async function runTrace(fleet: TraceFleet, trace: Trace): Promise<TraceRun> {
-  const sb = await startRemoteSandbox(SANDBOX);
+  const sb = await startRemoteSandbox(fleet === "scale-set" ? SCALE_SET_SANDBOX : SANDBOX);
   const dir = await benchDir(`trace-${fleet}`);
   let proc: CliProcess | undefined;
   try {
@@ -56,6 +62,7 @@ export async function runTrace(fleet: TraceFleet, trace: Trace): Promise<TraceRu
         // Idle runners above the floor retire after 1 s: 6 real minutes.
         autoscale: { minIdle: MIN_IDLE, max: 2 * trace.peak, idleTimeoutSeconds: 1 },
         serve: { port, secret: "trace-bench-secret", register: true, tickSeconds: 1, reconcileSeconds: 2 },
+        ...(fleet === "scale-set" ? { scaleSet: prefix } : {}),
       });
       proc = await startCli(["serve", "--config", file], dir, "serving ");
       await awaitReady(proc, `serve's ${MIN_IDLE} idle runners online`, async () => (await sb.online(prefix)) >= MIN_IDLE);

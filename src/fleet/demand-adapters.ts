@@ -42,7 +42,8 @@ export function createDemandAdapters(spec: FleetSpec, runtime: Pick<RuntimeOptio
 /** The GitHub side of a scale-set fleet: the listener's service and the manager's platform (JIT through the scale set). */
 export function createScaleSetDemandAdapters(
   spec: FleetSpec,
-  scaleSet: { name: string; runnerGroup?: string; labels: string[] },
+  // Labels only matter where the scale set is ensured (serve); deleting it needs only its name.
+  scaleSet: { name: string; runnerGroup?: string; labels?: string[] },
   runtime: Pick<RuntimeOptions, "githubFetch" | "timeoutMs"> & { logger?: Logger } = {},
 ): ScaleSetAdapters {
   const path = spec.github.path.kind === "repo" || !scaleSet.runnerGroup ? spec.github.path : { ...spec.github.path, runnerGroup: scaleSet.runnerGroup };
@@ -50,7 +51,7 @@ export function createScaleSetDemandAdapters(
     auth: spec.github.auth,
     path,
     scaleSetName: scaleSet.name,
-    labels: scaleSet.labels,
+    ...(scaleSet.labels ? { labels: scaleSet.labels } : {}),
     ...(spec.github.apiUrl ? { apiUrl: spec.github.apiUrl } : {}),
     ...(runtime.githubFetch ? { fetch: runtime.githubFetch } : {}),
     ...(runtime.timeoutMs ? { timeoutMs: runtime.timeoutMs } : {}),

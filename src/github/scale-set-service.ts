@@ -1,8 +1,10 @@
 /**
  * The demand room's `ScaleSetService` port on the Actions service: find-or-create the fleet's
- * scale set (reference §1.3, §1.4) and open its message session (§1.5). The session keeps its
- * queue token to itself and, like the Go client, refreshes it once on a 401 and retries (§1.6).
+ * scale set (reference §1.3, §1.4), open its message session (§1.5), and delete the scale set when
+ * the fleet goes. The session keeps its queue token to itself and, like the Go client, refreshes it
+ * once on a 401 and retries (§1.6).
  */
+import { ConfigError } from "../manager/errors.js";
 import type { ScaleSetMessage, ScaleSetRef, ScaleSetService, ScaleSetSession, ScaleSetStatistics } from "../demand/ports.js";
 import { QueueAuthError } from "../demand/scale-set-errors.js";
 import { silentLogger, type Logger } from "../manager/ports.js";
@@ -50,6 +52,27 @@ export class ActionsScaleSetService implements ScaleSetService {
   /** Forgets the scale set (it vanished), so the next `scaleSet()` finds or creates it again. */
   forget(): void {
     this.#ref = undefined;
+  }
+
+  /**
+   * Deletes the fleet's scale set, looked up by (runner group, name) and never created for it:
+   * `"gone"` when there is none, so a fleet whose scale set is already gone is removed fine. The
+   * caller retires the scale set's runners first: GitHub refuses the deletion while one of them has
+   * a job (ARC ADR 2022-10-27 "Lifetime of RunnerScaleSet on Service").
+   */
+  async deleteScaleSet(): Promise<"deleted" | "gone"> {
+    const { client, name } = this.#o;
+    this.#ref = undefined;
+    let runnerGroupId: number;
+    try {
+      runnerGroupId = await client.runnerGroupId(this.#o.runnerGroup);
+    } catch (error) {
+      // No such runner group: no scale set can be in it.
+      if (error instanceof ConfigError) return "gone";
+      throw error;
+    }
+    const found = await client.findScaleSet(runnerGroupId, name);
+    return found ? client.deleteScaleSet(found.id) : "gone";
   }
 
   /** Opens the scale set's message session; `SessionConflictError` while another holds it. */

@@ -52,14 +52,18 @@ export const poolProvider: pulumi.dynamic.ResourceProvider<PoolInputs, PoolOutpu
     return { id, props: { ...rest, ...observation, ...(drift ? { drift } : {}) } };
   },
 
+  // The runners by the destroy policy, then the fleet's scale set if it has one (remove-fleet.ts).
   async delete(_id, props) {
     const { mode, timeoutSeconds } = props.destroyPolicy;
     const pollSeconds = Math.min(5, Math.max(timeoutSeconds / 10, 0.5));
-    const report = await (await managerFor(props)).manager.drain({ mode, timeoutSeconds, pollSeconds });
-    const { vms, githubRunners } = report.remaining;
+    const { removeFleet } = await import("../fleet/remove-fleet.js");
+    const { drain, scaleSet } = await removeFleet(await managerFor(props), { drain: { mode, timeoutSeconds, pollSeconds }, ...(props.autoscale ? { autoscale: props.autoscale } : {}), logger: stderrLogger });
+    const { vms, githubRunners } = drain.remaining;
     if (vms > 0 || githubRunners > 0) {
-      throw new Error(`${props.prefix}: ${vms} VMs and ${githubRunners} GitHub runners are left; run the destroy again`);
+      throw new Error(`${props.prefix}: ${vms} VMs and ${githubRunners} GitHub runners are left${scaleSet ? ` (scale set '${scaleSet.name}' stays until they are gone)` : ""}; run the destroy again`);
     }
-    stderrLogger.info(`${props.prefix}: fleet removed${report.forced ? " (busy runners were forced out at the deadline)" : ""}`);
+    const forced = drain.forced ? " (busy runners were forced out at the deadline)" : "";
+    const deleted = scaleSet?.outcome === "deleted" ? `; scale set '${scaleSet.name}' deleted` : "";
+    stderrLogger.info(`${props.prefix}: fleet removed${forced}${deleted}`);
   },
 };

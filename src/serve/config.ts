@@ -9,6 +9,9 @@ import { z } from "zod";
 import { type AutoscaleConfig, validateAutoscale } from "../autoscale/config.js";
 import { ConfigError, type Problem } from "../manager/errors.js";
 
+/** How long a stop with `deleteScaleSet` waits for busy runners (as `pulumi destroy`'s drain). */
+export const DEFAULT_DELETE_TIMEOUT_SECONDS = 600;
+
 /** Where `serve` listens by default: loopback only, so exposing it is a deliberate act. */
 export const DEFAULT_LISTEN = "127.0.0.1:9180";
 
@@ -32,6 +35,9 @@ const serveSchema = z.strictObject({
   reconcileSeconds: seconds(1).optional(),
   tickSeconds: seconds(1).optional(),
   logFormat: z.enum(["text", "json"], { error: "must be text or json" }).optional(),
+  /** On a graceful stop, retire the fleet's runners and delete its scale set (normally the `--delete-scale-set` flag). */
+  deleteScaleSet: z.boolean({ error: "must be true or false" }).optional(),
+  deleteTimeoutSeconds: seconds(0).optional(),
 });
 
 /** The serve section as written. */
@@ -50,6 +56,11 @@ export interface ServeSettings {
   webhook?: { secret: string; url?: string; register: boolean };
   /** With scale-set demand: the scale set's name (default: the fleet prefix) and runner group. */
   scaleSet?: { name: string; runnerGroup?: string };
+  /**
+   * With scale-set demand: on a graceful stop, after the session is deleted, retire the fleet's
+   * runners (busy ones once their job is done, up to `timeoutSeconds`) and delete the scale set.
+   */
+  deleteScaleSet?: { timeoutSeconds: number };
   reconcileSeconds: number;
   tickSeconds: number;
   logFormat: "text" | "json";
@@ -82,6 +93,9 @@ export function validateServeConfig(raw: { autoscale?: unknown; serve?: unknown 
     problems.push({ path: "serve.webhook.secret", message: `GitHub signs webhook deliveries with a secret and serve refuses unsigned ones: set serve.webhook.secret or ${WEBHOOK_SECRET_ENV}, and the same secret on the GitHub hook (or use autoscale.demand: scale-set, which needs no inbound port)` });
   }
   if (webhook?.register === true && webhook.url === undefined) problems.push({ path: "serve.webhook.url", message: "register needs the public URL GitHub delivers to (serve.webhook.url)" });
+  const deleting = (raw.serve as { deleteScaleSet?: unknown; deleteTimeoutSeconds?: unknown } | undefined) ?? {};
+  if (deleting.deleteScaleSet === true && demand === "webhook") problems.push({ path: "serve.deleteScaleSet", message: "webhook demand has no scale set to delete: it needs scale-set demand (autoscale.demand: scale-set, or no webhook secret)" });
+  if (deleting.deleteTimeoutSeconds !== undefined && deleting.deleteScaleSet !== true) problems.push({ path: "serve.deleteTimeoutSeconds", message: "only applies with deleteScaleSet (--delete-scale-set)" });
   const [host = "", port = ""] = (section.listen ?? DEFAULT_LISTEN).split(/:(?=\d+$)/);
   if (Number(port) > 65535) problems.push({ path: "serve.listen", message: `port ${port} is above 65535` });
   if (problems.length > 0 || !autoscale) throw new ConfigError(problems);
@@ -94,6 +108,7 @@ export function validateServeConfig(raw: { autoscale?: unknown; serve?: unknown 
       demand,
       ...(demand === "webhook" && secret ? { webhook: { secret, ...(section.webhook?.url ? { url: section.webhook.url } : {}), register: section.webhook?.register ?? false } } : {}),
       ...(demand === "scale-set" ? { scaleSet: { name: autoscale.scaleSet?.name ?? prefix, ...(autoscale.scaleSet?.runnerGroup ? { runnerGroup: autoscale.scaleSet.runnerGroup } : {}) } } : {}),
+      ...(demand === "scale-set" && section.deleteScaleSet ? { deleteScaleSet: { timeoutSeconds: section.deleteTimeoutSeconds ?? DEFAULT_DELETE_TIMEOUT_SECONDS } } : {}),
       reconcileSeconds: section.reconcileSeconds ?? 60,
       tickSeconds: section.tickSeconds ?? 15,
       logFormat: section.logFormat ?? "text",

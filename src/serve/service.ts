@@ -2,12 +2,17 @@
  * `runner-fleet serve` put together (ARC's app package): the store, the manager with counting
  * transports, the webhook source, the autoscaling loop, the periodic reconcile and the HTTP
  * listener. `stop()` is SIGTERM: stop taking demand, finish the cycle in flight, leave the runners
- * where they are (they are the fleet), close.
+ * where they are (they are the fleet), close. With `deleteScaleSet` the fleet goes instead: after
+ * the session is deleted, its runners retire (a busy one only once its job is done, up to the
+ * timeout) and its scale set is deleted; if a runner is still busy then, the scale set stays.
  */
 import type { DemandSink, DemandSource, HookDeliveries } from "../demand/ports.js";
 import type { DemandStore } from "../demand/store.js";
 import { createFleetManager, type RuntimeOptions } from "../fleet/create-runner-manager.js";
 import { createDemandAdapters, createScaleSetDemandAdapters } from "../fleet/demand-adapters.js";
+import { describeLeft, retireScaleSet, type ScaleSetDeletion } from "../fleet/scale-set-deletion.js";
+import { describeError } from "../manager/errors.js";
+import type { Logger } from "../manager/ports.js";
 import type { FleetSpec } from "../manager/spec.js";
 import type { ServeConfig } from "./config.js";
 import { AutoscaleController } from "./controller.js";
@@ -41,8 +46,13 @@ export interface RunningServe {
   url: string;
   controller: AutoscaleController;
   store: DemandStore;
-  /** SIGTERM: stops taking demand, finishes what is in flight, closes; runners stay. */
-  stop(): Promise<void>;
+  /** SIGTERM: stops taking demand, finishes what is in flight, closes; runners stay unless `deleteScaleSet`. */
+  stop(): Promise<ServeStopReport>;
+}
+
+/** What a stop did besides stopping: with `deleteScaleSet`, what became of the scale set. */
+export interface ServeStopReport {
+  scaleSet?: Omit<ScaleSetDeletion, "outcome"> & { outcome: ScaleSetDeletion["outcome"] | "failed"; reason?: string };
 }
 
 /** Starts the service; throws before anything listens when the config, the store or the hook is wrong. */
@@ -135,7 +145,7 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
     fullReconcileNow: demand.fullReconcileNow(),
   });
   logger.info(`serve: ${spec.prefix} listening on ${http.url} (${demand.route ? "webhook, " : ""}metrics, healthz, readyz); demand from ${scaleSetAdapters ? `scale set '${config.serve.scaleSet!.name}'` : "webhooks"}; minIdle ${autoscale.minIdle}, max ${autoscale.max}`);
-  let stopping: Promise<void> | undefined;
+  let stopping: Promise<ServeStopReport> | undefined;
   return {
     url: http.url,
     controller,
@@ -146,14 +156,35 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
         loop.stop();
         await source.stop();
         await controller.stop();
+        const deletion = config.serve.deleteScaleSet && scaleSetAdapters
+          ? await deleteOnStop({ manager: fleet.manager, scaleSet: scaleSetAdapters.service, name: config.serve.scaleSet!.name, timeoutSeconds: config.serve.deleteScaleSet.timeoutSeconds, pollSeconds: Math.min(5, config.serve.tickSeconds), logger })
+          : undefined;
         await http.close();
         await store.close();
-        logger.info(`serve: ${spec.prefix} stopped; its runners stay`);
+        logger.info(`serve: ${spec.prefix} stopped${deletion ? "" : "; its runners stay"}`);
+        return deletion ? { scaleSet: deletion } : {};
       })()),
   };
 }
 
 // --- internal ---
+
+/** `retireScaleSet` with its outcome logged; an API failure is an outcome too (the stop goes on). */
+async function deleteOnStop(o: Parameters<typeof retireScaleSet>[0] & { logger: Logger }): Promise<NonNullable<ServeStopReport["scaleSet"]>> {
+  const { logger, name } = o;
+  logger.info(`serve: retiring the fleet's runners, then deleting scale set '${name}' (--delete-scale-set)`);
+  const started = Date.now();
+  try {
+    const deletion = await retireScaleSet(o);
+    if (deletion.outcome === "kept") logger.warn(`serve: scale set '${name}' stays: ${describeLeft(deletion.left)} after ${deletion.seconds} s; no job is killed to delete it: stop again with --delete-scale-set once they are done, or destroy the fleet`, { scaleSet: name, ...deletion.left });
+    else logger.info(`serve: scale set '${name}' ${deletion.outcome === "deleted" ? "deleted" : "was already gone"}; no runner left`, { scaleSet: name, seconds: deletion.seconds });
+    return deletion;
+  } catch (error) {
+    const reason = describeError(error);
+    logger.error(`serve: scale set '${name}' could not be deleted: ${reason}; it stays`, { scaleSet: name });
+    return { name, outcome: "failed", reason, left: { busy: 0, other: 0 }, seconds: Math.round((Date.now() - started) / 100) / 10 };
+  }
+}
 
 /** One demand source as the service drives it, whichever it is. */
 interface ServedDemand {
