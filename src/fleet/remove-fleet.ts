@@ -11,6 +11,7 @@ import { type Logger, silentLogger } from "../manager/ports.js";
 import type { FleetManager, RuntimeOptions } from "./create-runner-manager.js";
 import { createScaleSetDemandAdapters } from "./demand-adapters.js";
 import type { ScaleSetRemoval } from "./scale-set-deletion.js";
+import { declaredScaleSet, type FleetScaleSet, scaleSetName } from "./scale-set-fleet.js";
 
 /** What removing the fleet did; `remaining` 0 and 0 on success. */
 export interface FleetRemoval {
@@ -57,13 +58,12 @@ export async function removeFleet(fleet: FleetManager, o: RemoveFleetOptions): P
 }
 
 /**
- * The scale set a fleet's `autoscale` gives it, if any: named by `scaleSet.name` or the fleet
- * prefix (as `serve` names it, src/serve/config.ts). `required` when the fleet declares scale-set
- * demand; without `demand` and `scaleSet` serve uses one only when no webhook secret is set, so
- * removing the fleet looks for it but does not fail on it.
+ * The scale set a fleet's `autoscale` gives it, if any (scale-set-fleet.ts). `required` when the
+ * fleet declares it; without `demand` and `scaleSet` serve uses one named after the prefix only
+ * when no webhook secret is set, so removing the fleet looks for it but does not fail on it.
  */
-export function fleetScaleSet(prefix: string, autoscale: AutoscaleConfig | undefined): { name: string; runnerGroup?: string; required: boolean } | undefined {
+export function fleetScaleSet(prefix: string, autoscale: AutoscaleConfig | undefined): (FleetScaleSet & { required: boolean }) | undefined {
   if (!autoscale || autoscale.demand === "webhook") return undefined;
-  const { name = prefix, runnerGroup } = autoscale.scaleSet ?? {};
-  return { name, ...(runnerGroup ? { runnerGroup } : {}), required: autoscale.demand === "scale-set" || autoscale.scaleSet !== undefined };
+  const declared = declaredScaleSet(prefix, autoscale);
+  return declared ? { ...declared, required: true } : { name: scaleSetName(prefix, autoscale), required: false };
 }

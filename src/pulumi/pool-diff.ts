@@ -6,6 +6,7 @@
  * With autoscale the count is runner-fleet serve's: only changed inputs are changes (pool-plan.ts).
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { declaredScaleSet } from "../fleet/scale-set-fleet.js";
 import type { PropertyChange } from "./detailed-diff.js";
 import type { PoolInputs, PoolOutputs } from "./pool-inputs.js";
 import { describePlan } from "./pool-plan.js";
@@ -20,7 +21,7 @@ export const CONFIGURATION = ["image", "flavor", "network", "labels", "securityG
 const SETTINGS = ["runners", "maxRunners", "name", "createConcurrency", "waitFor", "waitTimeoutSeconds", "destroyPolicy", "metricsFile", "credentials"] as const;
 
 /** `autoscale`'s fields, each an update of its own: serve applies them, `up` touches no runner for them. */
-export const AUTOSCALE = ["autoscale.minIdle", "autoscale.max", "autoscale.idleTimeoutSeconds", "autoscale.schedule"] as const;
+export const AUTOSCALE = ["autoscale.minIdle", "autoscale.max", "autoscale.idleTimeoutSeconds", "autoscale.schedule", "autoscale.demand", "autoscale.scaleSet"] as const;
 
 /** The engine's diff, the changed inputs by path, and the plan in words (undefined: nothing to do). */
 export interface PoolDiff extends pulumi.dynamic.DiffResult {
@@ -37,13 +38,16 @@ export function diffPool(olds: PoolOutputs, news: PoolInputs): PoolDiff {
     const [before, after] = [get(olds, path), get(news, path)];
     if (same(before, after)) continue;
     const replace = (REPLACE_ON as readonly string[]).includes(path);
-    const kind = before === undefined ? "add" : after === undefined ? "delete" : "update";
+    const kind = changeKind(before, after);
     detailedDiff[path] = { kind: replace ? `${kind}-replace` : kind, inputDiff: true };
   }
   // A fingerprint of the same inputs changes only with a release that fingerprints differently.
   const reconfigured = olds.fingerprint !== news.fingerprint;
   if (reconfigured && !CONFIGURATION.some((path) => detailedDiff[path])) detailedDiff["fingerprint"] = { kind: "update", inputDiff: false };
-  const replaces = REPLACE_ON.filter((path) => detailedDiff[path]);
+  // Runners belong to one scale set: a fleet that moves to another is another fleet.
+  const scaleSet = scaleSetMove(olds, news);
+  if (scaleSet) detailedDiff[scaleSet] = { kind: `${changeKind(get(olds, scaleSet), get(news, scaleSet))}-replace`, inputDiff: true };
+  const replaces = [...REPLACE_ON.filter((path) => detailedDiff[path]), ...(scaleSet ? [scaleSet] : [])];
   const plan = describePlan(olds, news, { replaces, changed: Object.keys(detailedDiff), reconfigured });
   return {
     changes: plan !== undefined,
@@ -53,6 +57,19 @@ export function diffPool(olds: PoolOutputs, news: PoolInputs): PoolDiff {
     detailedDiff,
     plan,
   };
+}
+
+/**
+ * The input path that moves the fleet to another scale set (or to or from none), if one does:
+ * `autoscale.demand` when the demand source changed, else `autoscale.scaleSet`.
+ */
+function scaleSetMove(olds: PoolOutputs, news: PoolInputs): "autoscale.demand" | "autoscale.scaleSet" | undefined {
+  if (same(declaredScaleSet(olds.prefix, olds.autoscale), declaredScaleSet(news.prefix, news.autoscale))) return undefined;
+  return same(olds.autoscale?.demand, news.autoscale?.demand) ? "autoscale.scaleSet" : "autoscale.demand";
+}
+
+function changeKind(before: unknown, after: unknown): "add" | "delete" | "update" {
+  return before === undefined ? "add" : after === undefined ? "delete" : "update";
 }
 
 /** The value at a dotted path. */

@@ -80,6 +80,8 @@ function autoscalePhrase(olds: PoolInputs, news: PoolInputs, changed: readonly s
     const [was, is] = [windows(before?.schedule), windows(after?.schedule)];
     fields.push(was === is ? `new schedule (${is})` : `schedule ${was} → ${is}`);
   }
+  if (changed.includes("autoscale.demand")) fields.push(`demand ${before?.demand ?? "(serve's choice)"} → ${after?.demand ?? "(serve's choice)"}`);
+  if (changed.includes("autoscale.scaleSet")) fields.push(`scale set ${before?.scaleSet?.name ?? "(prefix)"} → ${after?.scaleSet?.name ?? "(prefix)"}`);
   return fields.length > 0 ? `autoscale ${fields.join(", ")} ${serve}` : "";
 }
 

@@ -4,6 +4,7 @@
  * settings change. The runners are chosen by the manager's own pure planning (plan.ts), so the
  * preview names the runners `up` would take from the same observation.
  */
+import { declaredScaleSet } from "../fleet/scale-set-fleet.js";
 import type { FleetView, Member } from "../manager/fleet-view.js";
 import { planOutdated } from "../manager/plan.js";
 import { CloudRunnerState } from "../manager/types.js";
@@ -24,7 +25,7 @@ export interface PlanFacts {
 export function describePlan(olds: PoolOutputs, news: PoolInputs, facts: PlanFacts): string | undefined {
   const observed = olds.observed?.total ?? 0;
   if (facts.replaces.length > 0) {
-    const what = facts.replaces.map((path) => `${path} ${shown(olds, path)} → ${shown(news, path)}`).join(", ");
+    const what = facts.replaces.map((path) => (SCALE_SET_PATHS.includes(path) ? `scale set ${scaleSetShown(olds)} → ${scaleSetShown(news)}` : `${path} ${shown(olds, path)} → ${shown(news, path)}`)).join(", ");
     return `replace the fleet (${what}): drain its ${observed} runner${observed === 1 ? "" : "s"}, then create ${floorOf(news) ?? 0}`;
   }
   const view = viewOf((olds.members ?? []).filter(isLive));
@@ -53,6 +54,15 @@ function settingsPhrase(changed: readonly string[]): string {
   const settings = changed.filter((path) => ["maxRunners", "name", "createConcurrency", "waitFor", "waitTimeoutSeconds", "destroyPolicy", "metricsFile"].includes(path));
   const credentials = changed.includes("credentials") ? ["new credentials"] : [];
   return [...(settings.length > 0 ? [`new ${settings.join(", ")}`] : []), ...credentials].join(", ");
+}
+
+/** The paths pool-diff.ts names when the fleet moves to another scale set. */
+const SCALE_SET_PATHS: readonly string[] = ["autoscale.demand", "autoscale.scaleSet"];
+
+/** The fleet's declared scale set by name (and runner group), or "(none)". */
+function scaleSetShown(pool: PoolInputs | PoolOutputs): string {
+  const scaleSet = declaredScaleSet(pool.prefix, pool.autoscale);
+  return scaleSet ? `${scaleSet.name}${scaleSet.runnerGroup ? ` in ${scaleSet.runnerGroup}` : ""}` : "(none)";
 }
 
 /** A scalar as is, a list or object by its size: previews stay one line and never show a secret. */

@@ -3,11 +3,12 @@
  * inputs, log to stderr (the engine shows it), never leak a secret.
  */
 import type { FleetManager } from "../fleet/create-runner-manager.js";
+import { declaredScaleSet, scaleSetLabels } from "../fleet/scale-set-fleet.js";
 import { describeError } from "../manager/errors.js";
 import { JsonLinesMetricsFile } from "../manager/metrics-file.js";
 import { formatEvent, type MetricEvent, type MetricsSink } from "../manager/metrics.js";
-import { validateSpec } from "../manager/spec.js";
-import type { Logger } from "../manager/ports.js";
+import { type FleetSpec, validateSpec } from "../manager/spec.js";
+import type { Logger, RunnerPlatform } from "../manager/ports.js";
 import { type PoolInputs, specOf } from "./pool-inputs.js";
 
 /** Lines the engine passes through from the provider process to the user's terminal. */
@@ -47,7 +48,19 @@ export async function managerFor(inputs: PoolInputs): Promise<FleetManager> {
   const spec = validateSpec(specOf(inputs), process.env);
   const { createFleetManager } = await import("../fleet/create-runner-manager.js");
   const file = spec.metricsFile ? new JsonLinesMetricsFile(spec.metricsFile) : undefined;
-  return createFleetManager(spec, { env: process.env, logger: managerLogger, metrics: metricsSink(file) });
+  return createFleetManager(spec, { env: process.env, logger: managerLogger, metrics: metricsSink(file), ...(await scaleSetPlatform(spec, inputs)) });
+}
+
+/**
+ * A fleet that declares its scale set registers the runners `up` makes (the floor) in it: a
+ * runner registered on the REST path never takes a job GitHub routes to the scale set.
+ */
+async function scaleSetPlatform(spec: FleetSpec, inputs: PoolInputs): Promise<{ platform?: RunnerPlatform }> {
+  const scaleSet = declaredScaleSet(spec.prefix, inputs.autoscale);
+  if (!scaleSet) return {};
+  const { createScaleSetDemandAdapters } = await import("../fleet/demand-adapters.js");
+  const labels = scaleSetLabels(scaleSet.name, spec.labels);
+  return { platform: createScaleSetDemandAdapters(spec, { ...scaleSet, labels }, { logger: managerLogger }).platform };
 }
 
 /** An error the engine records against a created resource ("created but failed to initialize"). */

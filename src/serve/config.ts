@@ -7,6 +7,7 @@ import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { type AutoscaleConfig, validateAutoscale } from "../autoscale/config.js";
+import { scaleSetName } from "../fleet/scale-set-fleet.js";
 import { ConfigError, type Problem } from "../manager/errors.js";
 
 /** How long a stop with `deleteScaleSet` waits for busy runners (as `pulumi destroy`'s drain). */
@@ -107,7 +108,7 @@ export function validateServeConfig(raw: { autoscale?: unknown; serve?: unknown 
       store: section.store ?? defaultStorePath(prefix, env),
       demand,
       ...(demand === "webhook" && secret ? { webhook: { secret, ...(section.webhook?.url ? { url: section.webhook.url } : {}), register: section.webhook?.register ?? false } } : {}),
-      ...(demand === "scale-set" ? { scaleSet: { name: autoscale.scaleSet?.name ?? prefix, ...(autoscale.scaleSet?.runnerGroup ? { runnerGroup: autoscale.scaleSet.runnerGroup } : {}) } } : {}),
+      ...(demand === "scale-set" ? { scaleSet: { name: scaleSetName(prefix, autoscale), ...(autoscale.scaleSet?.runnerGroup ? { runnerGroup: autoscale.scaleSet.runnerGroup } : {}) } } : {}),
       ...(demand === "scale-set" && section.deleteScaleSet ? { deleteScaleSet: { timeoutSeconds: section.deleteTimeoutSeconds ?? DEFAULT_DELETE_TIMEOUT_SECONDS } } : {}),
       reconcileSeconds: section.reconcileSeconds ?? 60,
       tickSeconds: section.tickSeconds ?? 15,

@@ -10,6 +10,7 @@ import type { DemandSink, DemandSource, HookDeliveries } from "../demand/ports.j
 import type { DemandStore } from "../demand/store.js";
 import { createFleetManager, type RuntimeOptions } from "../fleet/create-runner-manager.js";
 import { createDemandAdapters, createScaleSetDemandAdapters } from "../fleet/demand-adapters.js";
+import { scaleSetLabels } from "../fleet/scale-set-fleet.js";
 import { describeLeft, retireScaleSet, type ScaleSetDeletion } from "../fleet/scale-set-deletion.js";
 import { describeError } from "../manager/errors.js";
 import type { Logger } from "../manager/ports.js";
@@ -70,7 +71,7 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
   let autoscale = config.autoscale;
   let controller: AutoscaleController | undefined;
   const scaleSetAdapters = config.serve.scaleSet
-    ? createScaleSetDemandAdapters(spec, { ...config.serve.scaleSet, labels: [config.serve.scaleSet.name, ...spec.labels, "self-hosted", "linux"] }, { ...runtime, logger })
+    ? createScaleSetDemandAdapters(spec, { ...config.serve.scaleSet, labels: scaleSetLabels(config.serve.scaleSet.name, spec.labels) }, { ...runtime, logger })
     : undefined;
   const fleet = createFleetManager(spec, {
     env: o.env, ...(o.cwd ? { cwd: o.cwd } : {}), logger, ...runtime, inFlightElsewhere: () => controller?.inFlight() ?? [],

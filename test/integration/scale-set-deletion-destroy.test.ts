@@ -67,7 +67,8 @@ describe("destroying a RunnerFleet with a runner scale set", () => {
 
   it("is destroyed fine when its scale set is already gone", async () => {
     const s = (sandbox = await startFastSandbox({ deleteDelayMs: 20 }));
-    const pool = await createPool(s, { minIdle: 1, max: 2, demand: "scale-set", scaleSet: { name: "never-made" } });
+    // A floor of 0: `up` registered no runner, so nothing made the scale set.
+    const pool = await createPool(s, { minIdle: 0, max: 2, demand: "scale-set", scaleSet: { name: "never-made" } });
     await poolProvider.delete!(pool.prefix, pool);
     await expectPoolGone(s);
     // It looked the scale set up, found none, and deleted nothing.

@@ -58,8 +58,8 @@ describe("createScaleSetSource session", () => {
     expect(source.status()).toStrictEqual({ connected: true, detail: STANDBY_DETAIL });
     await until(() => delays.length >= 8);
     expect(sink.snapshots).toHaveLength(0);
-    // Jittered doubling from 1 s, capped at 60 s (random 0.5 → three quarters of the step).
-    expect(delays.slice(0, 8)).toStrictEqual([750, 1500, 3000, 6000, 12000, 24000, 45000, 45000]);
+    // Jittered doubling from 1 s, capped at 5 s on standby (random 0.5 → three quarters of the step).
+    expect(delays.slice(0, 8)).toStrictEqual([750, 1500, 3000, 3750, 3750, 3750, 3750, 3750]);
     service.release();
     await until(() => source.isActive());
     expect(service.opened).toStrictEqual(["s1"]);

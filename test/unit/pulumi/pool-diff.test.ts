@@ -79,6 +79,31 @@ describe("diffPool with autoscale", () => {
     ["a new image, naming the cleanup up does alongside", { image: "ubuntu-22.04", fingerprint: "fp-2" }, consumed, "new image: replace 1 idle runner, remove 2 used VMs", { image: "update" }],
     ["a rotated token", { credentials: { githubToken: "t2" } }, {}, "new credentials", { credentials: "update" }],
     ["a new GitHub path", { github: { path: "acme/other" } }, {}, "replace the fleet (github.path acme/app → acme/other): drain its 3 runners, then create 1", { "github.path": "update-replace" }],
+    [
+      "a scale set named for the fleet: its runners must join it",
+      { autoscale: { ...autoscale, scaleSet: { name: "ci-linux" } } }, {},
+      "replace the fleet (scale set (none) → ci-linux): drain its 3 runners, then create 1", { "autoscale.scaleSet": "add-replace" },
+    ],
+    [
+      "a renamed scale set",
+      { autoscale: { ...autoscale, scaleSet: { name: "ci-b" } } }, { autoscale: { ...autoscale, scaleSet: { name: "ci-a" } } },
+      "replace the fleet (scale set ci-a → ci-b): drain its 3 runners, then create 1", { "autoscale.scaleSet": "update-replace" },
+    ],
+    [
+      "scale-set demand switched to webhooks",
+      { autoscale: { ...autoscale, demand: "webhook" } }, { autoscale: { ...autoscale, demand: "scale-set" } },
+      "replace the fleet (scale set ci → (none)): drain its 3 runners, then create 1", { "autoscale.demand": "update-replace" },
+    ],
+    [
+      "the scale set named after the prefix it already had: the same scale set",
+      { autoscale: { ...autoscale, demand: "scale-set", scaleSet: { name: "ci" } } }, { autoscale: { ...autoscale, demand: "scale-set" } },
+      "autoscale scale set (prefix) → ci (runner-fleet serve applies it)", { "autoscale.scaleSet": "add" },
+    ],
+    [
+      "webhook demand spelled out where serve chose by the secret: no scale set either way",
+      { autoscale: { ...autoscale, demand: "webhook" } }, {},
+      "autoscale demand (serve's choice) → webhook (runner-fleet serve applies it)", { "autoscale.demand": "add" },
+    ],
   ] as const)("plans %s", (_name, change, old, plan, kinds) => {
     const result = diffPool({ ...scaled, ...old } as PoolOutputs, { ...news, ...change } as PoolInputs);
     expect(result.plan).toBe(plan);
