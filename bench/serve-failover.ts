@@ -1,7 +1,7 @@
 /**
  * Failover of scale-set demand: two serve processes for one fleet and scale set, each with its
  * own SQLite store and id (as on two machines), jobs queued at 2 a second throughout. The second
- * stands by (409 on the session, retrying with a backoff that grows 1 s → 60 s). Twice:
+ * stands by (409 on the session, retrying with a backoff that grows 1 s → 5 s). Twice:
  * (1) SIGTERM of the active one: it deletes its session and the standby takes over at its next
  *     retry; (2) the stopped one restarted as the standby, then SIGKILL of the active one: its
  *     session stays until it lapses (sessionTimeoutMs, 10 s here; how long GitHub blocks a dead
@@ -17,7 +17,7 @@
  * Run alone: `./dev npx tsx bench/main.ts --only failover`.
  */
 import { join } from "node:path";
-import { backoffDelay } from "../src/demand/scale-set-backoff.js";
+import { backoffDelay, STANDBY_BACKOFF } from "../src/demand/scale-set-backoff.js";
 import { mulberry32 } from "../src/sandbox/random.js";
 import type { BenchJob } from "./sandbox-commands.js";
 import { startRemoteSandbox, type RemoteSandbox } from "./remote-sandbox.js";
@@ -32,13 +32,13 @@ const SCALE_SET = "fo-linux";
 const PER_SECOND = 2;
 const LAPSE_MS = 10_000;
 const LONG_POLL_MS = 50_000;
-/** How long the standby has stood by when the active one goes (its retry wait is 8–32 s by then). */
+/** How long the standby has stood by when the active one goes (its retry wait is 2.5–5 s by then). */
 const STANDBY_MS = 30_000;
 /** Jobs keep coming this long after the second takeover. */
 const TAIL_MS = 10_000;
 
 /** The standby's waits between session attempts, 1st to 7th and on (src/demand/scale-set-backoff.ts). */
-const RETRY_WAITS = [1, 2, 3, 4, 5, 6, 7].map((n) => `${backoffDelay(n, {}, () => 0) / 1000}–${backoffDelay(n, {}, () => 1) / 1000}`).join(", ") + " s";
+const RETRY_WAITS = [1, 2, 3, 4, 5, 6, 7].map((n) => `${backoffDelay(n, STANDBY_BACKOFF, () => 0) / 1000}–${backoffDelay(n, STANDBY_BACKOFF, () => 1) / 1000}`).join(", ") + " s";
 
 /** One controller: its own folder (fleet file, store, logs), port and id. */
 interface Controller {

@@ -1,7 +1,7 @@
 /**
- * The listener's waits between failed attempts and while on standby: doubling from 1 s to 60 s
- * with jitter, as the Rust `scaleset` crate's standby does (reference §2), so listeners that
- * restarted together do not retry in step.
+ * The listener's waits between failed attempts: doubling from 1 s to 60 s with jitter, as the
+ * Rust `scaleset` crate's standby does (reference §2), so listeners that restarted together do
+ * not retry in step; on standby the same doubling stops at 5 s.
  */
 
 /** Bounds of the backoff, in milliseconds. */
@@ -9,6 +9,13 @@ export interface BackoffOptions {
   initialMs?: number;
   maxMs?: number;
 }
+
+/**
+ * A standby is the fleet's failover: it must notice a freed session within seconds, not after the
+ * minute a growing backoff reaches (measured in the failover bench: 10–25 s after 30 s on standby).
+ * A refused session create (409) is one cheap call, so retrying every ≤ 5 s costs GitHub little.
+ */
+export const STANDBY_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 5000 };
 
 /** Waits `ms`; rejects when `signal` aborts (then the listener is stopping). */
 export type ListenerSleep = (ms: number, signal: AbortSignal) => Promise<void>;

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { ConfigError, describeError, FleetError, GitHubAuthError } from "../manager/errors.js";
 import { silentLogger, type Logger } from "../manager/ports.js";
 import type { DemandSink, DemandSource, ScaleSetRef, ScaleSetService, ScaleSetSession, ScaleSetStatistics } from "./ports.js";
-import { backoffDelay, listenerSleep, type BackoffOptions, type ListenerSleep } from "./scale-set-backoff.js";
+import { backoffDelay, listenerSleep, STANDBY_BACKOFF, type BackoffOptions, type ListenerSleep } from "./scale-set-backoff.js";
 import { QueueAuthError, SessionConflictError, SessionLostError } from "./scale-set-errors.js";
 import { freshState, handleMessage } from "./scale-set-handler.js";
 import { JobEventMapper, toSnapshot } from "./scale-set-messages.js";
@@ -153,13 +153,6 @@ export function createScaleSetSource(options: ScaleSetSourceOptions): ScaleSetSo
 }
 
 // --- internal ---
-
-/**
- * A standby is the fleet's failover: it must notice a freed session within seconds, not after the
- * minute a growing backoff reaches (measured in the failover bench: 10–25 s after 30 s on standby).
- * A refused session create (409) is one cheap call, so retrying every ≤ 5 s costs GitHub little.
- */
-const STANDBY_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 5000 };
 
 function checkCapacity(n: number): number {
   if (!Number.isInteger(n) || n < 0) throw new ConfigError([{ path: "autoscale.max", message: `the scale set's capacity must be a whole number ≥ 0, not ${n}` }]);
