@@ -1,8 +1,10 @@
 /**
- * `pulumi destroy` of a RunnerFleet with a runner scale set: the pool provider's `delete`, called
- * as the engine's provider process calls it, against the sandbox over HTTP. The fleet's runners go
- * first (by the destroy policy), then its scale set, so nothing is left in GitHub; a scale set that
- * is already gone is no obstacle, and a webhook fleet never calls the Actions service.
+ * A RunnerFleet with a runner scale set through the pool provider, called as the engine's provider
+ * process calls it, against the sandbox over HTTP. `pulumi up` registers the floor in the scale set
+ * (JIT through it, as serve's runners are: a runner registered on the REST path never takes a job
+ * GitHub routes to the scale set). `pulumi destroy` removes the runners first (by the destroy
+ * policy), then the scale set, so nothing is left in GitHub; a scale set that is already gone is no
+ * obstacle, and a webhook fleet never calls the Actions service.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { AutoscaleConfigInput } from "../../src/autoscale/config.js";
@@ -37,20 +39,43 @@ async function serveMakesScaleSet(s: Sandbox, pool: PoolOutputs, name: string): 
   await waitFor("the scale set's runner online", () => s.githubRunners().some((r) => r.name.startsWith("pool-") && r.status === "online" && r.labels.includes(name)), 20_000);
 }
 
+const poolRunners = (s: Sandbox) => s.githubRunners().filter((r) => r.name.startsWith("pool-"));
 const scaleSets = (s: Sandbox) => s.actions.scaleSets().map((x) => x.name);
 const actionsCalls = (s: Sandbox) => s.requests("github").filter((r) => r.path.includes("/_apis/") || r.path.endsWith("/actions/runner-registration") || r.path.endsWith("/registration-token"));
 
 async function expectPoolGone(s: Sandbox): Promise<void> {
   await waitFor("no VM of the pool", () => s.servers().filter((v) => v.name.startsWith("pool-")).length === 0, 10_000);
-  expect(s.githubRunners().filter((r) => r.name.startsWith("pool-"))).toEqual([]);
+  expect(poolRunners(s)).toEqual([]);
 }
+
+describe("pulumi up of a RunnerFleet with a runner scale set", () => {
+  it("registers the floor in the fleet's scale set, labelled with its name", async () => {
+    const s = (sandbox = await startFastSandbox());
+    const pool = await createPool(s, { minIdle: 2, max: 4, scaleSet: { name: "pool-linux" } });
+    await waitFor("two runners", () => poolRunners(s).length === 2, 20_000);
+    const [scaleSet] = s.actions.scaleSets();
+    expect(scaleSet).toMatchObject({ name: "pool-linux", labels: ["pool-linux", "self-hosted", "linux"] });
+    expect(poolRunners(s).map((r) => r.scaleSetId)).toStrictEqual([scaleSet!.id, scaleSet!.id]);
+    await poolProvider.delete!(pool.prefix, pool);
+    expect(s.actions.scaleSets()).toStrictEqual([]);
+  });
+
+  it("registers the floor of a webhook fleet on the REST path and makes no scale set", async () => {
+    const s = (sandbox = await startFastSandbox());
+    const pool = await createPool(s, { minIdle: 1, max: 4, demand: "webhook" });
+    await waitFor("one runner", () => poolRunners(s).length === 1, 20_000);
+    expect(poolRunners(s)[0]?.scaleSetId).toBeUndefined();
+    expect(s.actions.scaleSets()).toStrictEqual([]);
+    await poolProvider.delete!(pool.prefix, pool);
+  });
+});
 
 describe("destroying a RunnerFleet with a runner scale set", () => {
   it("drains its runners, then deletes its scale set, leaving nothing in GitHub or OpenStack", async () => {
     const s = (sandbox = await startFastSandbox({ deleteDelayMs: 20 }));
     const pool = await createPool(s, { minIdle: 1, max: 4, scaleSet: { name: "pool-linux" } });
     await serveMakesScaleSet(s, pool, "pool-linux");
-    expect(s.githubRunners().filter((r) => r.name.startsWith("pool-"))).toHaveLength(2);
+    expect(poolRunners(s)).toHaveLength(2);
     await poolProvider.delete!(pool.prefix, pool);
     expect(scaleSets(s)).toEqual([]);
     await expectPoolGone(s);
