@@ -5,35 +5,24 @@
  * serve starts, which then retire; preview and `up` afterwards change nothing; SIGTERM leaves the
  * scale set; `pulumi destroy` removes the runners and then the scale set, leaving nothing.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../src/sandbox/index.js";
 import { expectFleetGone, initFleetStack, liveVmsOf, names, prefixOf, repositoryOf, startE2eSandbox } from "../support/fleet-e2e.js";
-import { ENGINE_BUILD_TIMEOUT_MS, ensurePulumiEngine, nodeBinDir } from "../support/pulumi-engine.js";
-import { createPulumiProject, FLEET_PROGRAM, type FleetStack, installRunnerFleet, type PreviewJson, type PulumiProject } from "../support/pulumi-project.js";
+import { ENGINE_BUILD_TIMEOUT_MS, ensurePulumiEngine } from "../support/pulumi-engine.js";
+import { createPulumiProject, type FleetStack, type PulumiProject } from "../support/pulumi-project.js";
+import { autoscaledProgram, changedSteps, type ServeBeside, startServeBeside } from "../support/serve-beside.js";
 import { waitFor } from "../support/wait.js";
 import { freePort } from "../support/free-port.js";
 
 const STACK = "scaleset";
 const prefix = prefixOf(STACK);
 const SCALE_SET = `${STACK}-linux`;
+const PROGRAM = autoscaledProgram("{ minIdle: number; max: number; idleTimeoutSeconds: number; scaleSet: { name: string } }");
 let sandbox: Sandbox;
 let project: PulumiProject;
 let stack: FleetStack;
-let serve: ChildProcess | undefined;
-let serveOutput = "";
+let serve: ServeBeside | undefined;
 
-/** FLEET_PROGRAM with `autoscale` (its scale set included) from config, and `runners` left to it. */
-const PROGRAM = {
-  ...FLEET_PROGRAM,
-  "index.ts": (FLEET_PROGRAM["index.ts"] as string).replace(
-    `runners: config.getNumber("runners") ?? 2,`,
-    `runners: config.getNumber("runners"),\n  autoscale: config.requireObject<{ minIdle: number; max: number; idleTimeoutSeconds: number; scaleSet: { name: string } }>("autoscale"),`,
-  ),
-};
-
-const steps = (p: PreviewJson) => p.steps.filter((s) => s.op !== "same" && s.op !== "refresh").map((s) => `${s.op} ${s.urn.split("::").at(-1)}`);
 const scaleSet = () => sandbox.actions.scaleSets().find((s) => s.name === SCALE_SET);
 
 beforeAll(async () => {
@@ -48,31 +37,23 @@ beforeAll(async () => {
 }, ENGINE_BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
-  serve?.kill("SIGKILL");
+  serve?.child.kill("SIGKILL");
   await stack?.destroy().catch(() => undefined);
   await sandbox?.close();
   await project?.remove();
 });
 
 describe("runner-fleet serve --stack with the scale-set source beside a Pulumi stack", () => {
-  it("makes the floor on up: one runner", async () => {
+  it("makes the floor on up: one runner, registered in the stack's scale set", async () => {
     await waitFor("1 live VM", () => liveVmsOf(sandbox, prefix).length === 1, 30_000);
+    const runners = sandbox.githubRunners().filter((r) => r.name.startsWith(`${prefix}-`));
+    expect(runners.map((r) => r.scaleSetId)).toStrictEqual([scaleSet()?.id]);
   });
 
   it("opens the stack's scale set, runs the jobs GitHub assigns to it on runners it starts, then retires them", async () => {
     const port = await freePort();
-    const installed = await installRunnerFleet();
-    const cli = join(installed, "node_modules", "runner-fleet", "dist", "cli", "main.js");
-    serve = spawn(join(nodeBinDir(), "node"), [cli, "serve", "--stack", STACK, "--fleet", "ci", "--listen", `127.0.0.1:${port}`, "--store", join(project.work, "demand.sqlite")], {
-      cwd: project.dir,
-      env: project.env,
-    });
-    serve.stdout?.on("data", (c: Buffer) => (serveOutput += c.toString()));
-    serve.stderr?.on("data", (c: Buffer) => (serveOutput += c.toString()));
-    await waitFor("serve to listen", () => serveOutput.includes("serving "), 60_000).catch((e: Error) => {
-      throw new Error(`${e.message}: ${serveOutput.slice(-2000)}`);
-    });
-    expect(serveOutput).toContain(`demand from scale set '${SCALE_SET}'`);
+    serve = await startServeBeside(project, { stack: STACK, port });
+    expect(serve.output()).toContain(`demand from scale set '${SCALE_SET}'`);
     await waitFor("the scale set's session open", () => scaleSet()?.session != null, 30_000);
     const jobs = Array.from({ length: 4 }, () => sandbox.enqueueJob({ repository: repositoryOf(STACK), durationMs: 1500 }).id);
     await waitFor("4 jobs completed", () => sandbox.jobs().filter((j) => jobs.includes(j.id) && j.status === "completed").length === 4, 60_000);
@@ -83,16 +64,15 @@ describe("runner-fleet serve --stack with the scale-set source beside a Pulumi s
 
   it("previews and ups the stack afterwards with no change", async () => {
     const before = names(liveVmsOf(sandbox, prefix));
-    expect(steps(await stack.preview({ refresh: true }))).toEqual([]);
+    expect(changedSteps(await stack.preview({ refresh: true }))).toEqual([]);
     await stack.up({ refresh: true });
     expect(names(liveVmsOf(sandbox, prefix))).toEqual(before);
   });
 
   it("stops on SIGTERM with exit 0, leaving the runners and the scale set in place", async () => {
     const before = names(liveVmsOf(sandbox, prefix));
-    expect(serve?.exitCode, "serve is still running").toBeNull();
-    serve?.kill("SIGTERM");
-    expect(await new Promise((resolve) => serve?.once("exit", (code) => resolve(code)))).toBe(0);
+    expect(serve?.child.exitCode, "serve is still running").toBeNull();
+    expect(await serve?.stop("SIGTERM")).toBe(0);
     expect(names(liveVmsOf(sandbox, prefix))).toEqual(before);
     expect(scaleSet()).toMatchObject({ name: SCALE_SET, session: null });
   });

@@ -4,36 +4,23 @@
  * deliveries announce and retires them when idle, and a refreshed preview and `up` afterwards
  * change nothing (the runners serve started are not drift); SIGTERM stops serve with exit 0.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../src/sandbox/index.js";
 import { expectFleetGone, expectNoSecret, initFleetStack, liveVmsOf, names, prefixOf, startE2eSandbox } from "../support/fleet-e2e.js";
-import { ENGINE_BUILD_TIMEOUT_MS, ensurePulumiEngine, nodeBinDir } from "../support/pulumi-engine.js";
-import { createPulumiProject, FLEET_PROGRAM, type FleetStack, installRunnerFleet, type PreviewJson, type PulumiProject } from "../support/pulumi-project.js";
+import { ENGINE_BUILD_TIMEOUT_MS, ensurePulumiEngine } from "../support/pulumi-engine.js";
+import { createPulumiProject, type FleetStack, type PulumiProject } from "../support/pulumi-project.js";
+import { autoscaledProgram, changedSteps, type ServeBeside, startServeBeside } from "../support/serve-beside.js";
 import { waitFor } from "../support/wait.js";
 import { freePort } from "../support/free-port.js";
 
 const STACK = "auto";
 const prefix = prefixOf(STACK);
 const SECRET = "serve-stack-e2e-webhook-secret";
+const PROGRAM = autoscaledProgram("{ minIdle: number; max: number; idleTimeoutSeconds: number }");
 let sandbox: Sandbox;
 let project: PulumiProject;
 let stack: FleetStack;
-let serve: ChildProcess | undefined;
-let serveOutput = "";
-
-/** FLEET_PROGRAM with `autoscale` from config, and `runners` left to it. */
-const PROGRAM = {
-  ...FLEET_PROGRAM,
-  "index.ts": (FLEET_PROGRAM["index.ts"] as string).replace(
-    `runners: config.getNumber("runners") ?? 2,`,
-    `runners: config.getNumber("runners"),\n  autoscale: config.requireObject<{ minIdle: number; max: number; idleTimeoutSeconds: number }>("autoscale"),`,
-  ),
-};
-
-
-const steps = (p: PreviewJson) => p.steps.filter((s) => s.op !== "same" && s.op !== "refresh").map((s) => `${s.op} ${s.urn.split("::").at(-1)}`);
+let serve: ServeBeside | undefined;
 
 beforeAll(async () => {
   await ensurePulumiEngine();
@@ -44,7 +31,7 @@ beforeAll(async () => {
 }, ENGINE_BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
-  serve?.kill("SIGKILL");
+  serve?.child.kill("SIGKILL");
   await stack?.destroy().catch(() => undefined);
   await sandbox?.close();
   await project?.remove();
@@ -57,18 +44,8 @@ describe("runner-fleet serve --stack beside a Pulumi stack with autoscale", () =
 
   it("starts runners for queued jobs and retires them when idle, from the stack's own settings", async () => {
     const port = await freePort();
-    const installed = await installRunnerFleet();
-    const cli = join(installed, "node_modules", "runner-fleet", "dist", "cli", "main.js");
     const url = `http://127.0.0.1:${port}/webhook`;
-    serve = spawn(join(nodeBinDir(), "node"), [cli, "serve", "--stack", STACK, "--fleet", "ci", "--listen", `127.0.0.1:${port}`, "--register-webhook", url, "--store", join(project.work, "demand.sqlite")], {
-      cwd: project.dir,
-      env: { ...project.env, RUNNER_FLEET_WEBHOOK_SECRET: SECRET },
-    });
-    serve.stdout?.on("data", (c: Buffer) => (serveOutput += c.toString()));
-    serve.stderr?.on("data", (c: Buffer) => (serveOutput += c.toString()));
-    await waitFor("serve to listen", () => serveOutput.includes("serving "), 60_000).catch((e: Error) => {
-      throw new Error(`${e.message}: ${serveOutput.slice(-2000)}`);
-    });
+    serve = await startServeBeside(project, { stack: STACK, port, args: ["--register-webhook", url], env: { RUNNER_FLEET_WEBHOOK_SECRET: SECRET } });
     const jobs = Array.from({ length: 4 }, () => sandbox.enqueueJob({ repository: `acme/${STACK}`, durationMs: 1500 }).id);
     await waitFor("4 jobs completed", () => sandbox.jobs().filter((j) => jobs.includes(j.id) && j.status === "completed").length === 4, 60_000);
     expect(sandbox.jobs().filter((j) => jobs.includes(j.id)).every((j) => j.conclusion === "success")).toBe(true);
@@ -77,19 +54,18 @@ describe("runner-fleet serve --stack beside a Pulumi stack with autoscale", () =
 
   it("previews and ups the stack afterwards with no change: runners serve started and retired are not drift", async () => {
     const before = names(liveVmsOf(sandbox, prefix));
-    expect(steps(await stack.preview({ refresh: true }))).toEqual([]);
+    expect(changedSteps(await stack.preview({ refresh: true }))).toEqual([]);
     await stack.up({ refresh: true });
     expect(names(liveVmsOf(sandbox, prefix))).toEqual(before);
   });
 
   it("stops on SIGTERM with exit 0, leaving the runners in place", async () => {
     const before = names(liveVmsOf(sandbox, prefix));
-    expect(serve?.exitCode, "serve is still running").toBeNull();
-    serve?.kill("SIGTERM");
-    expect(await new Promise((resolve) => serve?.once("exit", (code) => resolve(code)))).toBe(0);
+    expect(serve?.child.exitCode, "serve is still running").toBeNull();
+    expect(await serve?.stop("SIGTERM")).toBe(0);
     expect(names(liveVmsOf(sandbox, prefix))).toEqual(before);
-    expect(serveOutput).not.toContain(SECRET);
-    expectNoSecret(serveOutput, sandbox, "serve's output");
+    expect(serve?.output()).not.toContain(SECRET);
+    expectNoSecret(serve?.output() ?? "", sandbox, "serve's output");
   });
 
   it("is destroyed with nothing left", async () => {
