@@ -1,18 +1,26 @@
 /**
  * `pulumi preview` of an unchanged 20-runner fleet vs `pulumi preview` of an empty stack (a
- * program with no resources), with the real engine (scripts/pulumi-engine.sh: built once, then
+ * program with no resources), the fleet both ways a program can have it: from the TypeScript API
+ * (dynamic children) and constructed by the provider plugin (a remote component, as every
+ * non-TypeScript program has it; with and without Node's compile cache, and bundled), with the real engine (scripts/pulumi-engine.sh: built once, then
  * cached) and on-disk programs that install runner-fleet from `npm pack` (test/support/
  * pulumi-project.ts). Both programs run the same way (TypeScript, transpile-only), from the same
  * installation, so the ratio is what the fleet adds: loading runner-fleet in the program, starting
- * the dynamic-provider process, and check/diff of the pool and its two operations (no API call).
- * Runs alternate between the programs after one warm-up each; medians are reported. Target: ≤ 1.2×.
+ * the provider process (dynamic host or plugin), construct (plugin) and check/diff of the pool and its
+ * two operations (no API call). Runs alternate between the programs after one warm-up each;
+ * medians are reported. Targets: ≤ 1.1× the empty stack, and ≤ 50 ms above it. Besides: the
+ * plugin's start (exec to port) in each variant, and with its pool provider loaded eagerly.
  *
  * Run alone: `./dev npx tsx bench/pulumi-preview.ts`; `npm run bench` runs it last.
  */
-import { fileURLToPath } from "node:url";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { startSandbox } from "../src/sandbox/index.js";
 import { ensurePulumiEngine } from "../test/support/pulumi-engine.js";
-import { createFleetProject, createPulumiProject, EMPTY_PROGRAM, FleetStack, type PulumiProject } from "../test/support/pulumi-project.js";
+import { PLUGIN_FLEET_PROGRAM } from "../test/support/plugin-program.js";
+import { createFleetProject, createPulumiProject, EMPTY_PROGRAM, FleetStack, installRunnerFleet, type PulumiProject } from "../test/support/pulumi-project.js";
+import { bundlePlugin, pluginStartTimes } from "./plugin-variants.js";
 
 const RUNNERS = 20;
 const RUNS = 7;
@@ -77,6 +85,15 @@ export const stack = pulumi.getStack();
 `,
 };
 
+/** The plugin's variants: the environment the engine (and so the launcher) gets. */
+function pluginVariants(bundle: string): Record<string, Record<string, string>> {
+  return {
+    "plugin-served fleet (compile cache)": {},
+    "plugin-served fleet, no compile cache": { NODE_DISABLE_COMPILE_CACHE: "1" },
+    "plugin-served fleet, bundled (compile cache)": { RUNNER_FLEET_PACKAGE: bundle },
+  };
+}
+
 async function timedPreview(stack: FleetStack): Promise<number> {
   const start = performance.now();
   const preview = await stack.preview({ refresh: false });
@@ -102,18 +119,27 @@ export async function benchPulumiPreview(row: Row): Promise<void> {
   const engine = await ensurePulumiEngine();
   const sandbox = await startSandbox({ bootDelayMs: 30, shutdownDelayMs: 20, deleteDelayMs: 20, quota: { instances: 100 }, github: { onlineDelayMs: 20 } });
   const projects: PulumiProject[] = [];
+  const installation = await installRunnerFleet();
+  const bundle = await bundlePlugin(installation);
   try {
     const fleetProject = await createFleetProject();
     projects.push(fleetProject);
     const fleet = await FleetStack.init(fleetProject, "bench", sandbox, { runners: RUNNERS });
     await fleet.up();
     const stacks: [string, FleetStack][] = [
-      [`unchanged ${RUNNERS}-runner fleet`, fleet],
+      [DYNAMIC, fleet],
       ["empty stack", await programStack("empty", EMPTY_PROGRAM["index.ts"]!, projects)],
     ];
+    for (const [what, env] of Object.entries(pluginVariants(bundle))) {
+      const project = await createPulumiProject({ files: PLUGIN_FLEET_PROGRAM, env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true", ...env } });
+      projects.push(project);
+      const stack = await FleetStack.init(project, `plugin${stacks.length}`, sandbox, { runners: RUNNERS });
+      await stack.up();
+      stacks.push([what, stack]);
+    }
     for (const [what, index] of Object.entries(VARIANTS)) stacks.push([what, await programStack(`v${stacks.length}`, index, projects)]);
 
-    for (const [, stack] of stacks) await timedPreview(stack); // warm-up: ts-node's cache, the OS page cache
+    for (const [, stack] of stacks) await timedPreview(stack); // warm-up: ts-node's cache, the compile cache, the OS page cache
     const times = new Map<string, number[]>(stacks.map(([what]) => [what, []]));
     sandbox.resetRequests();
     // Alternating, so that load changes on the machine hit every program alike.
@@ -121,22 +147,47 @@ export async function benchPulumiPreview(row: Row): Promise<void> {
     const calls = sandbox.requests().length;
 
     const fmt = (values: number[]) => `${(median(values) / 1000).toFixed(2)} s (${values.map((v) => (v / 1000).toFixed(2)).join(", ")})`;
-    const fleetMs = times.get(stacks[0]![0])!;
-    const emptyMs = times.get("empty stack")!;
+    const emptyMs = median(times.get("empty stack")!);
     for (const [what] of stacks) {
       const ms = times.get(what)!;
-      row(`pulumi preview, ${what}: median of ${RUNS}`, fmt(ms), what === "empty stack" ? "" : `×${(median(ms) / median(emptyMs)).toFixed(2)} the empty stack`);
+      row(`pulumi preview, ${what}: median of ${RUNS}`, fmt(ms), what === "empty stack" ? "" : `×${(median(ms) / emptyMs).toFixed(2)} the empty stack`);
     }
-    row("pulumi preview: unchanged fleet / empty stack", `×${(median(fleetMs) / median(emptyMs)).toFixed(2)}`, `≤ ×1.2 (engine ${engine.version}, transpile-only TypeScript)`);
+    for (const what of [DYNAMIC, ...Object.keys(pluginVariants(bundle))]) {
+      const ms = median(times.get(what)!);
+      row(`pulumi preview: ${what} / empty stack`, `×${(ms / emptyMs).toFixed(2)}, +${Math.round(ms - emptyMs)} ms`, `≤ ×1.1 and ≤ +50 ms (engine ${engine.version}, transpile-only TypeScript)`);
+    }
     // What no dynamic provider gets under, and what the fleet's own work adds to it.
-    const floorMs = times.get(FLOOR)!;
-    row("pulumi preview: dynamic-provider floor / empty stack", `×${(median(floorMs) / median(emptyMs)).toFixed(2)}`);
-    row("pulumi preview: unchanged fleet − floor", `${Math.round(median(fleetMs) - median(floorMs))} ms`);
-    row(`pulumi preview, unchanged fleet: API calls in ${RUNS} previews`, String(calls), "0");
+    const floorMs = median(times.get(FLOOR)!);
+    row("pulumi preview: dynamic-provider floor / empty stack", `×${(floorMs / emptyMs).toFixed(2)}`);
+    row("pulumi preview: unchanged dynamic fleet − floor", `${Math.round(median(times.get(DYNAMIC)!) - floorMs)} ms`);
+    row(`pulumi preview, unchanged fleets: API calls in ${RUNS} previews`, String(calls), "0");
+    await benchPluginStart(row, installation, bundle, engine.env);
   } finally {
     await sandbox.close();
     for (const project of projects) await project.remove();
+    await rm(bundle, { recursive: true, force: true });
   }
+}
+
+const DYNAMIC = `unchanged ${RUNNERS}-runner fleet, dynamic (TypeScript API)`;
+
+/** The plugin alone: exec of the launcher to its port, per variant; what each of them buys. */
+async function benchPluginStart(row: Row, installation: string, bundle: string, env: Record<string, string>): Promise<void> {
+  const launcher = join(installation, "node_modules", "runner-fleet", "bin", "pulumi-resource-runner-fleet");
+  const eager = pathToFileURL(join(installation, "node_modules", "runner-fleet", "dist", "pulumi", "pool-provider.js")).href;
+  const variants: Record<string, Record<string, string>> = {
+    "no compile cache": { NODE_DISABLE_COMPILE_CACHE: "1" },
+    "compile cache": {},
+    "bundled, no compile cache": { RUNNER_FLEET_PACKAGE: bundle, NODE_DISABLE_COMPILE_CACHE: "1" },
+    "bundled, compile cache": { RUNNER_FLEET_PACKAGE: bundle },
+    // What lazy loading saves at start: the pool provider loaded before the port is printed.
+    "compile cache, pool provider loaded eagerly": { NODE_OPTIONS: `--import=${eager}` },
+  };
+  const runs = 2 * RUNS + 1;
+  const times = new Map<string, number[]>(Object.keys(variants).map((what) => [what, []]));
+  for (const [, extra] of Object.entries(variants)) await pluginStartTimes(launcher, { ...env, ...extra }, 1); // warm-up
+  for (let i = 0; i < runs; i++) for (const [what, extra] of Object.entries(variants)) times.get(what)!.push(...(await pluginStartTimes(launcher, { ...env, ...extra }, 1)));
+  for (const [what, ms] of times) row(`provider plugin start (exec → port), ${what}: median of ${runs}`, `${Math.round(median(ms))} ms`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,16 +1,24 @@
 /**
  * `RunnerFleet`: a fleet of ephemeral GitHub Actions runners on OpenStack as a Pulumi component.
- * Thin glue: a dynamic runner-pool resource, optional flush/cleanup operation resources and an
- * optional security group; all behaviour lives in the runner manager.
+ * Thin glue: a runner-pool resource, optional flush/cleanup operation resources and an optional
+ * security group; all behaviour lives in the runner manager. The children are dynamic resources
+ * when a TypeScript program builds the fleet, plugin-served ones when the provider plugin
+ * constructs it for a program in another language (fleet-children.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { credentialsOf, INLINE_CLOUD } from "./credentials.js";
 import type { RunnerFleetArgs } from "./fleet-args.js";
+import { type ChildKind, FleetOperation, type PoolProps, RunnerPool } from "./fleet-children.js";
 import type { OperationOutputs } from "./operation-provider.js";
 import type { PoolCounts, PoolInputs } from "./pool-inputs.js";
 import { egressOnlySecurityGroup } from "./security-group.js";
-import { providerModule } from "./provider-module.js";
-import { FLEET_TYPE, OPERATION_TYPE, POOL_TYPE } from "./type-tokens.js";
+import { FLEET_TYPE } from "./type-tokens.js";
+
+/** How the fleet is built; internal (the provider plugin's construct sets it). */
+export interface RunnerFleetBuild {
+  /** The kind of child resources (default "dynamic"). */
+  children?: ChildKind;
+}
 
 /** Derives a valid fleet prefix from the stack and the component's name. */
 export function defaultPrefix(stack: string, name: string): string {
@@ -29,15 +37,17 @@ export class RunnerFleet extends pulumi.ComponentResource {
   /** The last flush and cleanup results. */
   declare readonly operations: pulumi.Output<{ flush?: OperationOutputs["lastRun"]; cleanup?: OperationOutputs["lastRun"] }>;
 
-  constructor(name: string, args: RunnerFleetArgs, opts?: pulumi.ComponentResourceOptions) {
+  /** @param build internal: how the provider plugin builds the fleet. */
+  constructor(name: string, args: RunnerFleetArgs, opts?: pulumi.ComponentResourceOptions, build: RunnerFleetBuild = {}) {
     super(FLEET_TYPE, name, {}, opts);
+    const kind = build.children ?? "dynamic";
     const securityGroups = args.createSecurityGroup
       ? pulumi.all([args.securityGroups ?? [], egressOnlySecurityGroup(name, this)]).apply(([groups, id]) => [...groups, id])
       : args.securityGroups;
     const inputs = poolInputs(name, { ...args, ...(securityGroups ? { securityGroups } : {}) });
-    const pool = new RunnerPool(`${name}-pool`, inputs, { parent: this, additionalSecretOutputs: ["credentials"] });
-    const flush = args.flush ? operation(this, name, "flush", pulumi.output(args.flush), inputs, pool) : undefined;
-    const cleanup = args.cleanup ? operation(this, name, "cleanup", pulumi.output(args.cleanup), inputs, pool) : undefined;
+    const pool = new RunnerPool(kind, `${name}-pool`, inputs, { parent: this, additionalSecretOutputs: ["credentials"] });
+    const flush = args.flush ? operation(kind, this, name, "flush", pulumi.output(args.flush), inputs, pool) : undefined;
+    const cleanup = args.cleanup ? operation(kind, this, name, "cleanup", pulumi.output(args.cleanup), inputs, pool) : undefined;
     this.prefix = pool.prefix;
     this.runnerNames = pool.runnerNames;
     this.counts = pool.observed;
@@ -86,47 +96,18 @@ function poolInputs(name: string, args: RunnerFleetArgs): PoolProps {
   };
 }
 
-/** The pool's inputs as resource props: one Input per key; autoscale as written, before check's defaults. */
-type PoolProps = { [K in keyof Omit<PoolInputs, "autoscale">]: pulumi.Input<PoolInputs[K]> } & { autoscale?: RunnerFleetArgs["autoscale"] };
-
-// A dynamic resource is a custom resource of the `pulumi-nodejs` package whose `__provider` input
-// is its provider's module text; `pulumi.dynamic.Resource` would serialize a closure into it, we
-// pass a text written once (provider-module.ts).
-const POOL_PROVIDER = providerModule("poolProvider");
-const OPERATION_PROVIDER = providerModule("operationProvider");
-
-/** The runner pool: the dynamic resource that owns the fleet's VMs and GitHub runners. */
-class RunnerPool extends pulumi.CustomResource {
-  declare readonly prefix: pulumi.Output<string>;
-  declare readonly observed: pulumi.Output<PoolCounts>;
-  declare readonly runnerNames: pulumi.Output<string[]>;
-
-  constructor(name: string, props: PoolProps, opts: pulumi.CustomResourceOptions) {
-    // Output-only keys must be listed as undefined or the engine never fills them (pulumi/docs#11639).
-    super(POOL_TYPE, name, { ...props, __provider: POOL_PROVIDER, fingerprint: undefined, observed: undefined, runnerNames: undefined }, opts);
-  }
-}
-
-/** A flush or cleanup stack action on the pool. */
-class FleetOperation extends pulumi.CustomResource {
-  declare readonly lastRun: pulumi.Output<OperationOutputs["lastRun"]>;
-
-  constructor(name: string, props: { kind: string; mode: pulumi.Input<string | undefined>; trigger: pulumi.Input<string>; pool: pulumi.Input<PoolInputs> }, opts: pulumi.CustomResourceOptions) {
-    super(OPERATION_TYPE, name, { ...props, __provider: OPERATION_PROVIDER, lastRun: undefined }, opts);
-  }
-}
-
 function operation(
+  kind: ChildKind,
   parent: RunnerFleet,
   name: string,
-  kind: "flush" | "cleanup",
+  action: "flush" | "cleanup",
   args: pulumi.Output<{ mode?: "idle" | "busy"; trigger: string }>,
   pool: PoolProps,
   dependsOn: pulumi.Resource,
 ): FleetOperation {
   // The operation needs the pool's whole description (and credentials) to build a manager.
   const poolInputs = pulumi.output(pool) as pulumi.Output<PoolInputs>;
-  return new FleetOperation(`${name}-${kind}`, { kind, mode: args.apply((a) => a.mode), trigger: args.apply((a) => a.trigger ?? ""), pool: poolInputs }, {
+  return new FleetOperation(kind, `${name}-${action}`, { kind: action, mode: args.apply((a) => a.mode), trigger: args.apply((a) => a.trigger ?? ""), pool: poolInputs }, {
     parent,
     dependsOn: [dependsOn],
     additionalSecretOutputs: ["pool"],

@@ -14,7 +14,7 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
+import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
@@ -23,7 +23,7 @@ import { repoRoot } from "./pulumi-engine.js";
 const exec = promisify(execFile);
 
 /** Bump when the installation recipe below changes, so older cached installations are not reused. */
-const RECIPE = 1;
+const RECIPE = 2;
 /** Where installations are cached: one directory per content hash. */
 const CACHE_ROOT = join(tmpdir(), "runner-fleet-e2e-install");
 /**
@@ -56,7 +56,7 @@ async function contentHash(packages: readonly string[], commit?: string): Promis
   hash.update(`recipe ${RECIPE}\nnode ${process.versions.node.split(".")[0]}\n`);
   for (const pkg of packages) hash.update(`${pkg}@${await versionOf(pkg)}\n`);
   if (commit) return hash.update(`commit ${commit}\n`).digest("hex").slice(0, 16);
-  const files = [...(await filesUnder(join(repoRoot, "src"))), ...["package.json", "tsconfig.json", "tsconfig.build.json", "README.md"].map((f) => join(repoRoot, f))];
+  const files = [...(await filesUnder(join(repoRoot, "src"))), ...(await filesUnder(join(repoRoot, "bin"))), ...(await filesUnder(join(repoRoot, "schema"))), ...["package.json", "tsconfig.json", "tsconfig.build.json", "README.md"].map((f) => join(repoRoot, f))];
   for (const file of files) {
     hash.update(`${relative(repoRoot, file)}\0`);
     hash.update(await readFile(file));
@@ -150,6 +150,8 @@ async function build(dir: string, packages: readonly string[], sources: string):
     process.stderr.write(`[pulumi-project] WARNING: tsc reported errors; installing what it emitted:\n${error.stdout ?? error.message}\n`);
   });
   for (const file of ["package.json", "README.md"]) await copyFile(join(sources, file), join(stage, file));
+  // The provider plugin's launcher and schema (absent from releases before the plugin).
+  for (const folder of ["bin", "schema"]) if (existsSync(join(sources, folder))) await cp(join(sources, folder), join(stage, folder), { recursive: true });
   const packed = await exec("npm", ["pack", "--json", "--pack-destination", dir], { cwd: stage });
   const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }];
   const manifest = {
