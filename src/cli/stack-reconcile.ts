@@ -14,7 +14,7 @@ import { Progress } from "./progress.js";
 import type { StackTarget } from "./stack-flags.js";
 import { renderReconciliation, renderSteps } from "./stack-render.js";
 import { collect, type EngineReport, engineError, openStack, setConfigFor, type Stack } from "./stack-session.js";
-import { findPools, type FleetResource, observedOf, OPERATION_TYPE, resourcesOf, urnName } from "./stack-state.js";
+import { findPools, type FleetResource, observedOf, OPERATION_TYPES, resourcesOf, urnName } from "./stack-state.js";
 
 /** How to loop. */
 export interface StackReconcileRequest extends StackTarget {
@@ -32,7 +32,7 @@ export async function runStackReconcile(request: StackReconcileRequest, io: CliI
   const stack = await openStack(request, env).finally(() => progress.stop());
   const resources = resourcesOf(await stack.exportStack());
   const pools = findPools(resources, request.stack, request.fleet);
-  const cleanups = resources.filter((r) => r.type === OPERATION_TYPE && pools.some((p) => urnName(r.urn) === `${p.fleet}-cleanup`)).map((r) => r.urn);
+  const cleanups = resources.filter((r) => OPERATION_TYPES.includes(r.type) && pools.some((p) => urnName(r.urn) === `${p.fleet}-cleanup`)).map((r) => r.urn);
   const onStop = (): void => progress.print("stopping after the current cycle (interrupt again to force)");
   io.signal.addEventListener("abort", onStop, { once: true });
   let last: ExitCode = ExitCode.Ok;

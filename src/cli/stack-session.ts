@@ -7,7 +7,7 @@ import { basename, dirname } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, FleetError } from "../manager/errors.js";
 import type { StackTarget } from "./stack-flags.js";
-import { OPERATION_TYPE, POOL_TYPE, urnName } from "./stack-state.js";
+import { OPERATION_TYPES, POOL_TYPES, urnName } from "./stack-state.js";
 
 // `@pulumi/pulumi/automation` has no ESM entry (the package has no exports map): reach it through the main module.
 const { LocalWorkspace, PulumiCommand, StackNotFoundError } = pulumi.automation;
@@ -57,8 +57,8 @@ export function collect(onLog?: (line: string) => void): { report: EngineReport;
   const report: EngineReport = { steps: [], logs: [], metrics: [] };
   const onEvent = (event: EngineEvent): void => {
     const step = event.resourcePreEvent?.metadata;
-    if (step && (step.type === POOL_TYPE || step.type === OPERATION_TYPE) && !["same", "refresh", "read"].includes(step.op)) {
-      report.steps.push({ op: step.op, name: urnName(step.urn), kind: step.type === POOL_TYPE ? "pool" : "operation" });
+    if (step && (POOL_TYPES.includes(step.type) || OPERATION_TYPES.includes(step.type)) && !["same", "refresh", "read"].includes(step.op)) {
+      report.steps.push({ op: step.op, name: urnName(step.urn), kind: POOL_TYPES.includes(step.type) ? "pool" : "operation" });
     }
     const diagnostic = event.diagnosticEvent;
     // The engine also sends "debug" diagnostics (not in the type): whole resource payloads, skipped.

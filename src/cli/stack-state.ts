@@ -4,9 +4,9 @@
  * no Pulumi import: unit-tested on literal states.
  */
 import { ConfigError } from "../manager/errors.js";
-import { FLEET_TYPE, OPERATION_TYPE, POOL_TYPE } from "../pulumi/type-tokens.js";
+import { FLEET_TYPE, OPERATION_TYPE, OPERATION_TYPES, POOL_TYPE, POOL_TYPES } from "../pulumi/type-tokens.js";
 
-export { FLEET_TYPE, OPERATION_TYPE, POOL_TYPE };
+export { FLEET_TYPE, OPERATION_TYPE, OPERATION_TYPES, POOL_TYPE, POOL_TYPES };
 
 /** A flush or cleanup. */
 export type OperationKind = "flush" | "cleanup";
@@ -58,18 +58,18 @@ export function fleetNames(resources: readonly StateResource[]): string[] {
  */
 export function findOperations(resources: readonly StateResource[], kind: OperationKind, stack: string, fleet?: string): FleetResource[] {
   const fleets = selectFleets(resources, stack, fleet);
-  const missing = fleets.filter((f) => !resources.some((r) => r.type === OPERATION_TYPE && urnName(r.urn) === `${f}-${kind}`));
+  const missing = fleets.filter((f) => !resources.some((r) => OPERATION_TYPES.includes(r.type) && urnName(r.urn) === `${f}-${kind}`));
   if (missing.length > 0) {
     const others = fleet === undefined && missing.length < fleets.length ? ` (or pick a fleet that has one with --fleet: ${fleets.filter((f) => !missing.includes(f)).join(", ")})` : "";
     throw new ConfigError([{ path: missing.length === 1 ? `fleet ${missing[0]}` : `fleets ${missing.join(", ")}`, message: `has no ${kind} operation (${missing.map((f) => `${f}-${kind}`).join(", ")}) in stack '${stack}': ${wiring(kind)}, then \`pulumi up\` once${others}` }]);
   }
-  return fleets.map((f) => ({ fleet: f, urn: resources.find((r) => r.type === OPERATION_TYPE && urnName(r.urn) === `${f}-${kind}`)?.urn ?? "" }));
+  return fleets.map((f) => ({ fleet: f, urn: resources.find((r) => OPERATION_TYPES.includes(r.type) && urnName(r.urn) === `${f}-${kind}`)?.urn ?? "" }));
 }
 
 /** The runner pool of every fleet, or of `fleet` only (`ConfigError` when there is none). */
 export function findPools(resources: readonly StateResource[], stack: string, fleet?: string): FleetResource[] {
   return selectFleets(resources, stack, fleet).flatMap((f) => {
-    const pool = resources.find((r) => r.type === POOL_TYPE && urnName(r.urn) === `${f}-pool`);
+    const pool = resources.find((r) => POOL_TYPES.includes(r.type) && urnName(r.urn) === `${f}-pool`);
     return pool ? [{ fleet: f, urn: pool.urn }] : [];
   });
 }

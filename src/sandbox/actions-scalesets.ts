@@ -28,6 +28,10 @@ export function scaleSetRoutes(ctx: ActionsContext): Route[] {
     actionsRoute(ctx, admin("PATCH", `${SETS}/{scaleSetId}`), (call) => withScaleSet(aw, call, (s) => saveScaleSet(aw, call, s))),
     actionsRoute(ctx, admin("DELETE", `${SETS}/{scaleSetId}`), (call) =>
       withScaleSet(aw, call, (s) => {
+        // ARC's ADR 2022-10-27: deletion is blocked while a runner of the scale set has a job. The
+        // status and typeName are [assumed]: those of removing a busy runner (actions-runners.ts).
+        const busy = aw.world.state.runners.filter((r) => r.scaleSetId === s.id && r.busy);
+        if (busy.length > 0) return actionsError(409, "JobStillRunningException", `The runner scale set ${s.name} has ${busy.length} runner(s) running a job and cannot be deleted yet.`);
         dropScaleSet(aw, s);
         return actionsEmpty(204);
       }),

@@ -149,6 +149,8 @@ export interface HistoryEntry {
 export const POOL_TYPE = "pulumi-nodejs:dynamic/runner-fleet:RunnerPool";
 export const OPERATION_TYPE = "pulumi-nodejs:dynamic/runner-fleet:FleetOperation";
 export const FLEET_TYPE = "runner-fleet:index:RunnerFleet";
+/** The pool as the provider plugin serves it (a fleet the plugin constructed). */
+export const PLUGIN_POOL_TYPE = "runner-fleet:index:RunnerPool";
 
 /** One stack of a project: every command runs with `--stack <name>`. */
 export class FleetStack {
@@ -220,7 +222,7 @@ export class FleetStack {
 
   /** The runner pool's outputs as stored in the state. */
   async pool(): Promise<Record<string, unknown> & { observed?: { total: number; idle: number; busy: number; offline: number }; runnerNames?: string[] }> {
-    const pool = (await this.resources()).find((r) => r.type === POOL_TYPE);
+    const pool = (await this.resources()).find((r) => r.type === POOL_TYPE || r.type === PLUGIN_POOL_TYPE);
     if (!pool) throw new Error(`stack ${this.name} has no runner pool`);
     return pool.outputs ?? {};
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { renderChangeSummary, renderLastRun, renderReconciliation, renderSteps } from "../../../src/cli/stack-render.js";
 import { FLEET_TYPE, findOperations, findPools, type LastRun, lastRunOf, OPERATION_TYPE, POOL_TYPE, resourcesOf, urnName } from "../../../src/cli/stack-state.js";
 import { ConfigError } from "../../../src/manager/errors.js";
+import { PLUGIN_OPERATION_TYPE, PLUGIN_POOL_TYPE } from "../../../src/pulumi/type-tokens.js";
 
 const urn = (type: string, name: string, parent = "") => `urn:pulumi:dev::demo::${parent}${type}::${name}`;
 const fleet = (name: string) => ({ urn: urn(FLEET_TYPE, name), type: FLEET_TYPE });
@@ -18,8 +19,9 @@ const exported = {
       { ...child(OPERATION_TYPE, "ci-flush"), outputs: { kind: "flush", lastRun } },
       child(OPERATION_TYPE, "ci-cleanup"),
       fleet("gpu"),
-      child(POOL_TYPE, "gpu-pool"),
-      child(OPERATION_TYPE, "gpu-cleanup"),
+      // A fleet the provider plugin constructed (a Python or YAML program): its children's own types.
+      child(PLUGIN_POOL_TYPE, "gpu-pool"),
+      child(PLUGIN_OPERATION_TYPE, "gpu-cleanup"),
     ],
   },
 };
@@ -67,7 +69,7 @@ describe("findOperations", () => {
 describe("findPools and lastRunOf", () => {
   it("finds each fleet's pool", () => {
     expect(findPools(resources, "dev").map((p) => p.fleet)).toEqual(["ci", "gpu"]);
-    expect(findPools(resources, "dev", "gpu")).toEqual([{ fleet: "gpu", urn: child(POOL_TYPE, "gpu-pool").urn }]);
+    expect(findPools(resources, "dev", "gpu")).toEqual([{ fleet: "gpu", urn: child(PLUGIN_POOL_TYPE, "gpu-pool").urn }]);
   });
 
   it("reads an operation's last run, and nothing for one that never ran", () => {

@@ -108,6 +108,23 @@ describe("JIT configs in user data", () => {
 });
 
 describe("scale set deletion", () => {
+  it("refuses to delete a scale set while one of its runners runs a job, and deletes it once the job is done", async () => {
+    const h = await harness();
+    const q = await h.scaleSetWithSession();
+    h.side.enqueueJob({ repository: "acme/app", labels: ["os-linux"], durationMs: 1000 });
+    h.advance(1);
+    const offered = await h.poll(q);
+    await h.acquire(q, [offered.jobs[0]?.runnerRequestId ?? 0]);
+    await h.startRunner(q.id, "ss-busy");
+    h.advance(1);
+    const refused = await h.api("DELETE", `${SETS}/${q.id}`);
+    expect(refused.status).toBe(409);
+    expect((refused.json as { typeName: string }).typeName).toMatch(/JobStillRunningException/);
+    expect(h.side.actions.scaleSets().map((s) => s.id)).toEqual([q.id]);
+    h.advance(1000);
+    expect((await h.api("DELETE", `${SETS}/${q.id}`)).status).toBe(204);
+  });
+
   it("returns routed jobs to the REST runners when their scale set is deleted", async () => {
     const h = await harness();
     const q = await h.scaleSetWithSession();
