@@ -16,6 +16,11 @@
 #   pulumi-resource-pulumi-nodejs   a link to the project's own dynamic-provider launcher
 #                                   (scripts/bin/); the engine looks for bundled plugins next to
 #                                   `pulumi`, so it is found even when only `pulumi` is on PATH
+#   pulumi-language-python, pulumi-language-yaml
+#                                   links to the hosts scripts/pulumi-plugin.sh has ALREADY built
+#                                   (this script never builds them: scripts/pulumi-sdk.sh and CI
+#                                   do), for Python and YAML programs that use runner-fleet as a
+#                                   Pulumi package; bundled plugins too, so found next to `pulumi`
 #
 # The build goes to a cache OUTSIDE the repository, keyed by version:
 #   ${RUNNER_FLEET_PULUMI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/runner-fleet/pulumi}/<version>/bin
@@ -110,10 +115,26 @@ link_language_host() {
   fi
 }
 
+# Links the Python and YAML language hosts next to `pulumi` when scripts/pulumi-plugin.sh has one
+# already (on PATH or built in its cache); never builds them, so this stays a few milliseconds.
+link_other_language_hosts() {
+  local bin="$1" lang host_bin
+  for lang in python yaml; do
+    if host_bin="$(RUNNER_FLEET_PLUGIN_NO_BUILD=1 bash "$root/scripts/pulumi-plugin.sh" language "$lang" 2>/dev/null | tail -n1)" &&
+      [ -x "$host_bin/pulumi-language-$lang" ]; then
+      [ "$(readlink -f "$host_bin/pulumi-language-$lang")" = "$(readlink -f "$bin/pulumi-language-$lang")" ] ||
+        ln -sfn "$host_bin/pulumi-language-$lang" "$bin/pulumi-language-$lang"
+    elif [ -L "$bin/pulumi-language-$lang" ] && [ ! -e "$bin/pulumi-language-$lang" ]; then
+      rm -f "$bin/pulumi-language-$lang" # a link to a build that is gone
+    fi
+  done
+}
+
 # Prints the result and exits: the bin directory is the last line of stdout.
 finish() {
   local bin="$1"
   link_shim "$bin"
+  link_other_language_hosts "$bin"
   # LANGUAGE_HOST says where the language host came from (or why there is none); repeated on
   # every run, because it matters to anyone reading a failure of an on-disk program.
   local about="unknown"
