@@ -4,11 +4,9 @@
  * does (here TypeScript, since no other language host is needed for that), and the engine finds the
  * plugin through Pulumi.yaml's `plugins.providers` path into the installed npm package. The plugin
  * constructs the fleet with plugin-served children; a stack made by the TypeScript API (dynamic
- * children) moves to it without replacement. Where the YAML language host is built
- * (`scripts/pulumi-plugin.sh language yaml`), a YAML program, which needs no SDK at all, makes a
- * fleet through the plugin too.
+ * children) moves to it without replacement. Programs in Python and YAML through the plugin:
+ * python-fleet.e2e.test.ts and yaml-fleet.e2e.test.ts.
  */
-import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -130,70 +128,5 @@ describe("a stack made by the TypeScript API, moved to the plugin", () => {
     expect(types.filter((t) => t.startsWith("pulumi-nodejs:"))).toEqual([]);
     expect(names(vmsOf(sandbox, movedPrefix))).toEqual(before);
     expect(steps(await movedStack.preview())).toEqual([]);
-  });
-});
-
-/** A YAML program: the component by its schema token, config declared as the stack sets it (FleetStack.init). */
-const YAML_PROGRAM = `name: fleet-yaml-e2e
-runtime: yaml
-description: runner-fleet's provider plugin from a YAML program
-plugins:
-  providers:
-    - name: runner-fleet
-      path: node_modules/runner-fleet/bin
-config:
-  runners: { type: integer }
-  repository: { type: string }
-  githubUrl: { type: string }
-  githubToken: { type: string, secret: true }
-  cloudsYaml: { type: string, secret: true }
-resources:
-  ci:
-    type: runner-fleet:RunnerFleet
-    properties:
-      runners: \${runners}
-      image: ubuntu-24.04
-      flavor: m1.small
-      network: runners-net
-      github:
-        path: \${repository}
-        apiUrl: \${githubUrl}
-        token: \${githubToken}
-      openstack:
-        cloudsYaml: \${cloudsYaml}
-        cloud: sandbox
-      waitFor: online
-      waitTimeoutSeconds: 120
-      destroyPolicy: { mode: drain, timeoutSeconds: 60 }
-outputs:
-  prefix: \${ci.prefix}
-  runnerNames: \${ci.runnerNames}
-`;
-
-const { binDir } = await ensurePulumiEngine();
-
-describe.skipIf(!existsSync(join(binDir, "pulumi-language-yaml")))("the provider plugin serving a YAML program", () => {
-  let yaml: PulumiProject;
-  let yamlStack: FleetStack;
-  const yamlPrefix = prefixOf("yml");
-
-  beforeAll(async () => {
-    yaml = await createPulumiProject({ files: { "Pulumi.yaml": YAML_PROGRAM } });
-    yamlStack = await initFleetStack(yaml, sandbox, "yml", { runners: 2 });
-  });
-
-  afterAll(async () => {
-    await yamlStack?.destroy().catch(() => undefined);
-    await yaml?.remove();
-  });
-
-  it("creates the fleet, previews it unchanged, keeps secrets out of the state and destroys it", async () => {
-    await yamlStack.up();
-    const vms = await waitForFleet(sandbox, yamlPrefix, 2);
-    expect(((await yamlStack.outputs()) as { runnerNames: string[] }).runnerNames).toEqual(vms);
-    expect(steps(await yamlStack.preview())).toEqual([]);
-    expectNoSecret(await yamlStack.exportText(), sandbox, "the exported state");
-    await yamlStack.destroy();
-    await expectFleetGone(sandbox, yamlPrefix);
   });
 });
