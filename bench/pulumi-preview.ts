@@ -9,7 +9,10 @@
  * the provider process (dynamic host or plugin), construct (plugin) and check/diff of the pool and its
  * two operations (no API call). Runs alternate between the programs after one warm-up each;
  * medians are reported. Targets: ≤ 1.1× the empty stack, and ≤ 50 ms above it. Besides: the
- * plugin's start (exec to port) in each variant, and with its pool provider loaded eagerly.
+ * plugin's start (exec to port) in each variant, and with its pool provider loaded eagerly; the
+ * phases of a preview of the empty stack, the dynamic fleet and the plugin's (medians of 5 traced
+ * previews, from the engine's trace: bench/preview-phases.ts); what node alone and node loading
+ * @pulumi/pulumi take here.
  *
  * Run alone: `./dev npx tsx bench/pulumi-preview.ts`; `npm run bench` runs it last.
  */
@@ -21,6 +24,7 @@ import { ensurePulumiEngine } from "../test/support/pulumi-engine.js";
 import { PLUGIN_FLEET_PROGRAM } from "../test/support/plugin-program.js";
 import { createFleetProject, createPulumiProject, EMPTY_PROGRAM, FleetStack, installRunnerFleet, type PulumiProject } from "../test/support/pulumi-project.js";
 import { bundlePlugin, pluginStartTimes } from "./plugin-variants.js";
+import { benchNodeFloor, benchPreviewPhases } from "./preview-phases.js";
 
 const RUNNERS = 20;
 const RUNS = 7;
@@ -88,7 +92,7 @@ export const stack = pulumi.getStack();
 /** The plugin's variants: the environment the engine (and so the launcher) gets. */
 function pluginVariants(bundle: string): Record<string, Record<string, string>> {
   return {
-    "plugin-served fleet (compile cache)": {},
+    [PLUGIN]: {},
     "plugin-served fleet, no compile cache": { NODE_DISABLE_COMPILE_CACHE: "1" },
     "plugin-served fleet, bundled (compile cache)": { RUNNER_FLEET_PACKAGE: bundle },
   };
@@ -161,7 +165,11 @@ export async function benchPulumiPreview(row: Row): Promise<void> {
     row("pulumi preview: dynamic-provider floor / empty stack", `×${(floorMs / emptyMs).toFixed(2)}`);
     row("pulumi preview: unchanged dynamic fleet − floor", `${Math.round(median(times.get(DYNAMIC)!) - floorMs)} ms`);
     row(`pulumi preview, unchanged fleets: API calls in ${RUNS} previews`, String(calls), "0");
+    // Where the difference goes, by the engine's own trace (bench/preview-phases.ts).
+    const byName = new Map(stacks);
+    await benchPreviewPhases(row, [["empty", byName.get("empty stack")!], ["dynamic", fleet], ["plugin", byName.get(PLUGIN)!]]);
     await benchPluginStart(row, installation, bundle, engine.env);
+    await benchNodeFloor(row, installation, engine.env);
   } finally {
     await sandbox.close();
     for (const project of projects) await project.remove();
@@ -170,6 +178,7 @@ export async function benchPulumiPreview(row: Row): Promise<void> {
 }
 
 const DYNAMIC = `unchanged ${RUNNERS}-runner fleet, dynamic (TypeScript API)`;
+const PLUGIN = "plugin-served fleet (compile cache)";
 
 /** The plugin alone: exec of the launcher to its port, per variant; what each of them buys. */
 async function benchPluginStart(row: Row, installation: string, bundle: string, env: Record<string, string>): Promise<void> {
