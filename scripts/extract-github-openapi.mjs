@@ -44,6 +44,16 @@ const hookPaths = (prefix) => ({
 });
 const DOTCOM_PATHS = {
   "/": ["get"],
+  // What an ordinary client calls first (github-account-routes.ts, github-app-routes.ts).
+  "/user": ["get"],
+  "/rate_limit": ["get"],
+  "/repos/{owner}/{repo}": ["get"],
+  "/orgs/{org}": ["get"],
+  "/app": ["get"],
+  "/app/installations": ["get"],
+  "/app/installations/{installation_id}": ["get"],
+  "/repos/{owner}/{repo}/installation": ["get"],
+  "/orgs/{org}/installation": ["get"],
   "/app/installations/{installation_id}/access_tokens": ["post"],
   "/orgs/{org}/actions/runner-groups": ["get"],
   "/repos/{owner}/{repo}/actions/runs/{run_id}/jobs": ["get"],

@@ -33,6 +33,14 @@ export function chargePrimary(state: GitHubWorldState, key: string, limit: numbe
   return { exceeded, headers: rateHeaders(limit, window.used, resetS) };
 }
 
+/** `key`'s primary window as it stands, without counting a request (`GET /rate_limit` is free). */
+export function peekPrimary(state: GitHubWorldState, key: string, limit: number, now: number): { limit: number; used: number; remaining: number; reset: number; headers: Record<string, string> } {
+  const window = state.rate[key];
+  const current = window !== undefined && now < window.windowStart + HOUR_MS ? window : { windowStart: now, used: 0 };
+  const reset = Math.ceil((current.windowStart + HOUR_MS) / 1000);
+  return { limit, used: current.used, remaining: Math.max(0, limit - current.used), reset, headers: rateHeaders(limit, current.used, reset) };
+}
+
 /** The primary-limit 403 for `headers` already showing `remaining: 0`. */
 export function primaryExceeded(headers: Record<string, string>, who: string): SandboxResponse {
   const message = `API rate limit exceeded for ${who}. If you reach out to GitHub Support for help, please include the request ID.`;

@@ -10,6 +10,8 @@ import { isActionsPath } from "./actions-http.js";
 import { createActionsService, type ActionsService } from "./actions-service.js";
 import type { ActionsOptions } from "./actions-types.js";
 import type { CloudSideHooks, FaultSpec, GitHubSideHooks } from "./bridge.js";
+import { accountRoutes } from "./github-account-routes.js";
+import { appRoutes } from "./github-app-routes.js";
 import { appPublicKey, generateAppPrivateKey, randomToken } from "./github-auth.js";
 import { controlRoutes } from "./github-control-routes.js";
 import type { SideContext } from "./github-guard.js";
@@ -124,6 +126,8 @@ export function createGitHubSide(options: GitHubSideOptions): GitHubSide {
     routes: [
       ...runnerRoutes(ctx),
       ...jobAndAppRoutes(ctx),
+      ...accountRoutes(ctx),
+      ...appRoutes(ctx),
       ...hookRoutes(ctx, webhooks),
       ...deliveryRoutes(ctx, webhooks),
       ...controlRoutes(ctx),

@@ -19,8 +19,8 @@ export interface PayloadIds {
 /** The user every event is attributed to (the sandbox has no users; jobs come from nowhere). */
 export const SENDER = { login: "sandbox-user", id: 1_000_001 } as const;
 
-// Repositories are listed as created on this date; the payload schema wants a timestamp.
-const REPO_CREATED = Date.UTC(2024, 0, 2, 3, 4, 5);
+/** When every repository (and organization) was created; the schemas want a timestamp. */
+export const REPO_CREATED = Date.UTC(2024, 0, 2, 3, 4, 5);
 const ZEN = "Keep it logically awesome.";
 
 /** A `workflow_job` payload for one transition of `job`. */
@@ -65,7 +65,8 @@ const REPO_URLS: Record<string, string> = {
   labels_url: "/labels{/name}", releases_url: "/releases{/id}", deployments_url: "/deployments",
 };
 
-function repositoryJson(api: string, fullName: string, ids: PayloadIds, pushedAt: number): Record<string, unknown> {
+/** A repository as payloads embed it (the REST `full-repository` builds on it: github-account-routes.ts). */
+export function repositoryJson(api: string, fullName: string, ids: PayloadIds, pushedAt: number): Record<string, unknown> {
   const [owner = "", name = ""] = fullName.split("/");
   const url = `${api}/repos/${fullName}`;
   const html = `https://github.com/${fullName}`;
@@ -120,7 +121,8 @@ function repositoryJson(api: string, fullName: string, ids: PayloadIds, pushedAt
   };
 }
 
-function organizationJson(api: string, login: string, id: number): Record<string, unknown> {
+/** An organization as payloads embed it (`organization-simple`). */
+export function organizationJson(api: string, login: string, id: number): Record<string, unknown> {
   const url = `${api}/orgs/${login}`;
   return {
     login,
@@ -139,7 +141,7 @@ function organizationJson(api: string, login: string, id: number): Record<string
 }
 
 /** A `simple-user` (GitHub uses the same shape for organizations as repository owners). */
-function accountJson(api: string, login: string, id: number, type: "User" | "Organization"): Record<string, unknown> {
+export function accountJson(api: string, login: string, id: number, type: "User" | "Organization"): Record<string, unknown> {
   const url = `${api}/users/${login}`;
   return {
     login,

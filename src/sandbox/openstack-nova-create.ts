@@ -21,8 +21,14 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 const BOOLEANS = new Set([true, false, "true", "false", "True", "False", "1", "0", "yes", "no", "on", "off"]);
 const MAX_METADATA_ITEMS = 128;
 
+/** What Nova asks Neutron while validating a create (the world's NeutronStore answers). */
+export interface NetworkLookup {
+  networkOf(id: string): { id: string; name: string; subnets: number } | undefined;
+  groupNameOf(ref: string, projectId: string): string | undefined;
+}
+
 /** Validates a create body the way Nova does; returns the server to create or Nova's error. */
-export function validateCreate(body: unknown, mv: Microversion, owner: { projectId: string; userId: string }): ServerInput | SandboxResponse {
+export function validateCreate(body: unknown, mv: Microversion, owner: { projectId: string; userId: string }, neutron: NetworkLookup): ServerInput | SandboxResponse {
   if (!isObject(body)) return invalid("server", body, "None is not of type 'object'");
   const extraTop = Object.keys(body).find((k) => !TOP_KEYS.has(k));
   if (extraTop !== undefined) return invalid("root", body, `Additional properties are not allowed ('${extraTop}' was unexpected)`);
@@ -73,18 +79,20 @@ export function validateCreate(body: unknown, mv: Microversion, owner: { project
   if (!FLAVORS.some((f) => f.id === String(flavorRef))) return novaError(400, "Invalid flavorRef provided.");
   if (imageRef === undefined || imageRef === "") return novaError(400, "Missing imageRef attribute");
   if (!IMAGES.some((i) => i.id === imageRef)) return novaError(400, `Image ${String(imageRef)} could not be found.`);
-  const wrongNet = nets.find((n) => n !== NETWORK.id);
+  const wrongNet = nets.find((n) => neutron.networkOf(n) === undefined);
   if (wrongNet !== undefined) return novaError(400, `Network ${wrongNet} could not be found.`);
+  const bare = nets.find((n) => neutron.networkOf(n)?.subnets === 0);
+  if (bare !== undefined) return novaError(400, `Network ${bare} requires a subnet in order to boot instances on.`);
   const sgNames = (groups as { name: string }[]).map((g) => g.name);
-  const wrongSg = sgNames.find((g) => g !== SECURITY_GROUP.name && g !== SECURITY_GROUP.id);
+  const wrongSg = sgNames.find((g) => neutron.groupNameOf(g, owner.projectId) === undefined);
   if (wrongSg !== undefined) return novaError(400, `Security group ${wrongSg} not found for project ${owner.projectId}.`);
   return {
     ...owner,
     name,
     flavorId: String(flavorRef),
     imageId: imageRef as string,
-    networks: nets.map(() => ({ id: NETWORK.id, name: NETWORK.name })),
-    securityGroups: sgNames.length === 0 ? [SECURITY_GROUP.name] : sgNames.map(() => SECURITY_GROUP.name),
+    networks: nets.map((n) => ({ id: n, name: neutron.networkOf(n)?.name ?? n })),
+    securityGroups: sgNames.length === 0 ? [SECURITY_GROUP.name] : sgNames.map((g) => neutron.groupNameOf(g, owner.projectId) ?? g),
     keyName,
     metadata: metadata as Record<string, string>,
     tags: tags as string[],

@@ -6,10 +6,10 @@ import type { CloudWorld } from "./openstack-world.js";
 
 /**
  * Nova's default limits for what the sandbox does not enforce (nova/conf/quota.py); keys as of
- * 2.57 (network quotas went at 2.36, injected files at 2.57).
+ * 2.57 (network quotas went at 2.36, injected files at 2.57). Also what `GET /limits` reports.
  */
-const FIXED = { cores: 20, ram: 51200, key_pairs: 100, metadata_items: 128, server_groups: 10, server_group_members: 10 };
-const KEYS = new Set([...Object.keys(FIXED), "instances", "force"]);
+export const FIXED_QUOTA = { cores: 20, ram: 51200, key_pairs: 100, metadata_items: 128, server_groups: 10, server_group_members: 10 };
+const KEYS = new Set([...Object.keys(FIXED_QUOTA), "instances", "force"]);
 
 /** `GET /os-quota-sets/{project_id}`: the project's own quota (or any, for admin). */
 export function showQuota(world: CloudWorld, req: SandboxRequest, ctx: NovaContext): SandboxResponse {
@@ -17,7 +17,7 @@ export function showQuota(world: CloudWorld, req: SandboxRequest, ctx: NovaConte
   if (project !== ctx.token.projectId && !isAdmin(ctx.token)) {
     return novaError(403, "Policy doesn't allow os_compute_api:os-quota-sets:show to be performed.");
   }
-  return { status: 200, body: { quota_set: { id: project, instances: shown(world.quota.instances), ...FIXED } } };
+  return { status: 200, body: { quota_set: { id: project, instances: shown(world.quota.instances), ...FIXED_QUOTA } } };
 }
 
 /** Admin `PUT /os-quota-sets/{project_id}`; only `instances` is enforced by the sandbox. */
@@ -40,7 +40,7 @@ export function updateQuota(world: CloudWorld, req: SandboxRequest, ctx: NovaCon
     }
     world.quota = { instances: instances === -1 ? Number.MAX_SAFE_INTEGER : instances };
   }
-  return { status: 200, body: { quota_set: { instances: shown(world.quota.instances), ...FIXED } } };
+  return { status: 200, body: { quota_set: { instances: shown(world.quota.instances), ...FIXED_QUOTA } } };
 }
 
 function shown(limit: number): number {

@@ -1,4 +1,5 @@
 /** The simulated cloud's state as plain JSON data (persisted as is). */
+import type { NeutronState } from "./neutron-types.js";
 
 /** The server statuses the sandbox's VMs go through. */
 export type ServerStatus = "BUILD" | "ACTIVE" | "ERROR" | "SHUTOFF";
@@ -9,6 +10,8 @@ export interface ServerPort {
   networkName: string;
   addr: string;
   mac: string;
+  /** The Neutron port behind it (absent in state files from before ports were simulated). */
+  portId?: string;
 }
 
 /** A simulated VM; times are epoch milliseconds from the shared clock. */
@@ -63,11 +66,26 @@ export interface TokenRecord {
   expiresAt: number;
 }
 
+/** A Nova keypair (owned by a user, not a project; names are unique per user). */
+export interface KeypairRecord {
+  id: number;
+  userId: string;
+  name: string;
+  type: "ssh" | "x509";
+  publicKey: string;
+  fingerprint: string;
+  createdAt: number;
+}
+
 /** Everything the OpenStack side persists. */
 export interface CloudState {
   servers: ServerRecord[];
   tokens: TokenRecord[];
+  /** Absent from snapshots older than keypairs. */
+  keypairs?: KeypairRecord[];
   quota: { instances: number };
   failNext: number;
   nextIp: number;
+  /** Networks, subnets, ports, security groups and routers; absent in older state files (then the seed). */
+  neutron?: NeutronState;
 }

@@ -1,10 +1,11 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { GitHubSideHooks } from "./bridge.js";
+import { NeutronStore } from "./neutron-store.js";
 import { bootLines, findJitConfig, marker, poweroffLines } from "./openstack-console.js";
-import type { CloudState, ServerInput, ServerRecord, TokenRecord } from "./openstack-types.js";
+import type { CloudState, KeypairRecord, ServerInput, ServerRecord, TokenRecord } from "./openstack-types.js";
 import { isRate, mulberry32 } from "./random.js";
 
-export type { CloudState, ServerInput, ServerPort, ServerRecord, ServerStatus, TokenRecord } from "./openstack-types.js";
+export type { CloudState, KeypairRecord, ServerInput, ServerPort, ServerRecord, ServerStatus, TokenRecord } from "./openstack-types.js";
 
 /** How long expired tokens are remembered before they are purged from the (persisted) state. */
 const TOKEN_GRACE_MS = 3_600_000;
@@ -24,6 +25,10 @@ export interface CloudWorldOptions {
 export class CloudWorld {
   readonly servers = new Map<string, ServerRecord>();
   readonly tokens = new Map<string, TokenRecord>();
+  /** Neutron's networks, subnets, ports, security groups and routers; servers get their ports here. */
+  readonly neutron: NeutronStore;
+  /** Keypairs by `${userId}/${name}` (nova-keypairs.ts). */
+  readonly keypairs = new Map<string, KeypairRecord>();
   quota: { instances: number };
   failNext = 0;
   private nextIp = 10;
@@ -33,6 +38,7 @@ export class CloudWorld {
 
   constructor(private readonly options: CloudWorldOptions) {
     this.quota = { ...options.quota };
+    this.neutron = new NeutronStore(options.now);
   }
 
   /** The shared clock. */
@@ -54,16 +60,18 @@ export class CloudWorld {
     if (failNext) this.failNext -= 1;
     // One draw per server while a rate is set, so a seed fails the same servers on every run.
     const willFail = (this.errorRate > 0 && this.errorDraw() < this.errorRate) || failNext;
-    const ports = input.networks.map((n) => ({
-      networkId: n.id,
-      networkName: n.name,
-      addr: `10.42.0.${(this.nextIp++ % 240) + 10}`,
-      mac: `fa:16:3e:${randomBytes(3).toString("hex").match(/../g)?.join(":") ?? "00:00:00"}`,
-    }));
+    const id = randomUUID();
+    // Each network gets a Neutron port (device_owner compute:nova) with a fixed IP from its subnet.
+    // Nova's compute host allocates them, so a server that never gets a host never gets ports.
+    const ports = (willFail ? [] : input.networks).flatMap((n) => {
+      const port = this.neutron.attachServer(id, n.id, input.projectId, input.securityGroups ?? []);
+      const fixed = port?.fixedIps[0];
+      return port === undefined || fixed === undefined ? [] : [{ networkId: n.id, networkName: n.name, addr: fixed.ip_address, mac: port.macAddress, portId: port.id }];
+    });
     const { networks: _networks, ...rest } = input;
     const server: ServerRecord = {
       ...rest,
-      id: randomUUID(),
+      id,
       status: "BUILD",
       taskState: "scheduling",
       ports,
@@ -104,7 +112,10 @@ export class CloudWorld {
     }
     for (const s of [...this.servers.values()]) {
       if (s.goneAt !== null) {
-        if (t >= s.goneAt) this.servers.delete(s.id);
+        if (t >= s.goneAt) {
+          this.servers.delete(s.id);
+          this.neutron.detachServer(s.id);
+        }
         continue;
       }
       if (s.status === "BUILD" && t >= s.bootAt) {
@@ -169,9 +180,11 @@ export class CloudWorld {
     return structuredClone({
       servers: [...this.servers.values()],
       tokens: [...this.tokens.values()],
+      keypairs: [...this.keypairs.values()],
       quota: this.quota,
       failNext: this.failNext,
       nextIp: this.nextIp,
+      neutron: this.neutron.snapshot(),
     });
   }
 
@@ -179,11 +192,14 @@ export class CloudWorld {
   restore(state: CloudState): void {
     this.servers.clear();
     this.tokens.clear();
+    this.keypairs.clear();
+    for (const kp of state.keypairs ?? []) this.keypairs.set(`${kp.userId}/${kp.name}`, { ...kp });
     for (const s of state.servers) this.servers.set(s.id, structuredClone(s));
     for (const tk of state.tokens) this.tokens.set(tk.id, { ...tk });
     this.quota = { ...state.quota };
     this.failNext = state.failNext;
     this.nextIp = state.nextIp;
+    this.neutron.restore(state.neutron);
   }
 
   // --- internal ---
@@ -202,13 +218,11 @@ export class CloudWorld {
     s.updatedAt = t;
     s.launchedAt = t;
     s.console.push(...bootLines(s.name, t));
-    if (s.userData === null) return; // no cloud-init script: a plain VM that just stays up
-    const jit = findJitConfig(s.userData);
+    // No runner in the user data (none at all, or a script without a JIT config): a plain VM that
+    // stays up, as on a real Nova; only a runner's exit powers a VM off.
+    const jit = s.userData === null ? undefined : findJitConfig(s.userData);
+    if (jit === undefined) return;
     s.runner = "running";
-    if (jit === undefined) {
-      this.runnerExited(s.id, 1);
-      return;
-    }
     s.console.push(marker("installed", { timestamp: Math.floor(t / 1000) }));
     let accepted = false;
     try {

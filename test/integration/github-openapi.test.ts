@@ -131,6 +131,13 @@ describe("GitHub side over HTTP", () => {
     expect((await gh("GET", "/orgs/acme/actions/runners", { auth: "token ghp_reader" })).status).toBe(403);
     expect((await gh("POST", "/orgs/acme/actions/runners/generate-jitconfig", { body: { name: "rr", runner_group_id: 1, labels: ["x"] }, auth: "token ghp_reader" })).status).toBe(403);
 
+    // What an ordinary client asks first: repository, organization, user, rate limit, and the app's installations.
+    for (const path of ["/repos/acme/app", "/orgs/acme", "/user", "/rate_limit"]) expect((await gh("GET", path)).status).toBe(200);
+    for (const path of ["/app", "/app/installations", `/app/installations/${side.app.installationId}`, "/repos/acme/app/installation", "/orgs/acme/installation"]) {
+      expect((await gh("GET", path, { auth: `Bearer ${appJwt()}` })).status).toBe(200);
+    }
+    expect((await gh("GET", "/app")).status).toBe(401);
+
     // Rate limits: JIT beyond jitPerMinute, and injected primary/secondary/5xx faults.
     let status = 201;
     for (let n = 0; status === 201 && n < 20; n++) {

@@ -133,7 +133,8 @@ function resolveResponse(response: ResponseObject): ResponseObject {
 
 /**
  * OpenAPI 3.0.3 says `nullable: true` admits null even when `enum` omits it (GitHub's `job.conclusion`
- * is null until the job ends), but ajv applies `enum` literally; add null to such enums.
+ * is null until the job ends), but ajv applies `enum` literally; add null to such enums. A nullable
+ * schema without a `type` (an `anyOf`) is spelled out as "it, or null", which ajv can compile.
  * https://github.com/OAI/OpenAPI-Specification/blob/main/proposals/2019-10-31-Clarify-Nullable.md
  */
 function allowNullInNullableEnums(node: unknown): unknown {
@@ -141,6 +142,11 @@ function allowNullInNullableEnums(node: unknown): unknown {
   if (node === null || typeof node !== "object") return node;
   const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, allowNullInNullableEnums(v)]));
   if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...(out.enum as unknown[]), null];
+  // ajv wants a `type` beside `nullable`; a nullable anyOf/allOf (installation.account) becomes "that, or null".
+  if (out.nullable === true && out.type === undefined) {
+    const { nullable: _nullable, ...rest } = out;
+    return { anyOf: [rest, { type: "null" }] };
+  }
   return out;
 }
 

@@ -30,7 +30,7 @@ describe("the sandbox's HTTP plumbing on the OpenStack side", () => {
     cloud = await startCloud();
     const nova = await call(`${cloud.side.url}/compute/v2.1/os-hypervisors`, "GET");
     expect(nova.body).toMatchObject({ itemNotFound: { code: 404 } });
-    const neutron = await call(`${cloud.side.url}/network/v2.0/ports`, "GET");
+    const neutron = await call(`${cloud.side.url}/network/v2.0/floatingips`, "GET");
     expect(neutron.body).toMatchObject({ NeutronError: { message: "The resource could not be found." } });
   });
 

@@ -82,15 +82,15 @@ describe("the simulated cloud's VM lifecycle", () => {
     expect(s.status).toBe("SHUTOFF");
   });
 
-  it("exits at once when the user data has no JIT config, and stays up when there is no user data", () => {
+  it("stays up without a runner when the user data has no JIT config, as when there is no user data", () => {
     const { world, calls, advance } = makeWorld();
     const noJit = world.createServer(input(Buffer.from("#!/bin/sh\necho hi\n").toString("base64")));
     const plain = world.createServer(input(null));
     advance(100);
-    advance(50);
-    expect(noJit.status).toBe("SHUTOFF");
-    expect(plain.status).toBe("ACTIVE");
-    expect(calls).toStrictEqual([`gone ${noJit.id}`]);
+    advance(60_000);
+    expect([noJit.status, noJit.runner, plain.status, plain.runner]).toStrictEqual(["ACTIVE", "none", "ACTIVE", "none"]);
+    expect(noJit.console.join("\n")).not.toContain("RUNNER_FLEET_MARKER");
+    expect(calls).toStrictEqual([]);
   });
 
   it("tells GitHub the VM is gone once when it is deleted, and forgets it later", () => {
