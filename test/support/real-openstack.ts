@@ -107,7 +107,7 @@ export async function serversOf(client: OpenStackClient, prefix: string): Promis
 }
 
 /** Neutron's view of a collection filtered by query, e.g. `ports` on a network. */
-export async function neutronList<T>(client: OpenStackClient, collection: "ports" | "networks" | "subnets" | "security-groups", query: Record<string, string> = {}): Promise<T[]> {
+export async function neutronList<T>(client: OpenStackClient, collection: "ports" | "networks" | "subnets" | "security-groups" | "routers", query: Record<string, string> = {}): Promise<T[]> {
   const body = await getJson<Record<string, T[]>>(client, "network", `/v2.0/${collection}`, query);
   return body[collection.replace("-", "_")] ?? [];
 }
