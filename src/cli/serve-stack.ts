@@ -11,9 +11,8 @@ import { ConfigError, FleetError } from "../manager/errors.js";
 import { validateSpec } from "../manager/spec.js";
 import { type PoolOutputs, specOf } from "../pulumi/pool-inputs.js";
 import { validateServeConfig } from "../serve/config.js";
-import type { ServedFleet } from "./commands/serve.js";
-import { withFlags } from "./commands/serve.js";
 import type { CliIo } from "./io.js";
+import { type ServedFleet, withFlags } from "./serve-fleet.js";
 import type { StackTarget } from "./stack-flags.js";
 import { findPools, resourcesOf } from "./stack-state.js";
 

@@ -7,12 +7,11 @@
  * one: if one is still busy at the timeout, the scale set stays and the exit code is 1).
  */
 import { defineCommand } from "citty";
-import type { FleetSpec } from "../../manager/spec.js";
-import { type ServeConfig, validateServeConfig } from "../../serve/config.js";
 import { parseDuration } from "../duration.js";
 import { ExitCode } from "../errors.js";
-import { DEFAULT_FLEET_FILE, loadFleetFile, type ServeSections } from "../fleet-file.js";
+import { DEFAULT_FLEET_FILE } from "../fleet-file.js";
 import { type CliIo, println } from "../io.js";
+import { openFileFleet } from "../serve-fleet.js";
 import { stackArgs, stackTarget } from "../stack-flags.js";
 
 /** The `serve` command. */
@@ -52,40 +51,6 @@ export function serveCommand(io: CliIo) {
       return stopped.scaleSet && (stopped.scaleSet.outcome === "kept" || stopped.scaleSet.outcome === "failed") ? ExitCode.Failed : ExitCode.Ok;
     },
   });
-}
-
-/** A fleet to serve, and how to re-read its autoscale settings when they can change. */
-export interface ServedFleet {
-  spec: FleetSpec;
-  config: ServeConfig;
-  reload?: () => Promise<ServeConfig["autoscale"]>;
-}
-
-/** Merges the flags over the file's `serve:` section (flags win). */
-export function withFlags(sections: ServeSections, flags: Record<string, unknown>): ServeSections {
-  const serve = { ...(typeof sections.serve === "object" && sections.serve !== null ? (sections.serve as Record<string, unknown>) : {}) };
-  for (const [key, value] of Object.entries(flags)) {
-    serve[key] = key === "webhook" ? { ...(serve["webhook"] as object | undefined), ...(value as object) } : value;
-  }
-  return { ...sections, serve };
-}
-
-async function openFileFleet(file: string, flags: Record<string, unknown>, io: CliIo): Promise<ServedFleet> {
-  let config: ServeConfig | undefined;
-  const { spec } = await loadFleetFile(file, {
-    cwd: io.cwd,
-    env: io.env,
-    sections: (sections, spec) => {
-      try {
-        config = validateServeConfig(withFlags(sections, flags), spec?.prefix ?? "fleet", io.env);
-        return [];
-      } catch (error) {
-        if (error instanceof Error && "problems" in error) return (error as { problems: { path: string; message: string }[] }).problems;
-        throw error;
-      }
-    },
-  });
-  return { spec, config: config! };
 }
 
 function untilAborted(signal: AbortSignal): Promise<void> {
