@@ -26,7 +26,7 @@ export interface RemoveFleetOptions extends Pick<RuntimeOptions, "githubFetch" |
   /** The fleet's autoscale settings (the pool's state): whether it has a scale set, and its name. */
   autoscale?: AutoscaleConfig;
   logger?: Logger;
-  /** The Actions service side, instead of one built from the spec (tests). */
+  /** The Actions service side already built for the fleet (provider-runtime.ts), instead of a new one from the spec. */
   scaleSet?: ScaleSetRemoval;
 }
 

@@ -57,7 +57,8 @@ export const poolProvider: pulumi.dynamic.ResourceProvider<PoolInputs, PoolOutpu
     const { mode, timeoutSeconds } = props.destroyPolicy;
     const pollSeconds = Math.min(5, Math.max(timeoutSeconds / 10, 0.5));
     const { removeFleet } = await import("../fleet/remove-fleet.js");
-    const { drain, scaleSet } = await removeFleet(await managerFor(props), { drain: { mode, timeoutSeconds, pollSeconds }, ...(props.autoscale ? { autoscale: props.autoscale } : {}), logger: stderrLogger });
+    const fleet = await managerFor(props);
+    const { drain, scaleSet } = await removeFleet(fleet, { drain: { mode, timeoutSeconds, pollSeconds }, ...(props.autoscale ? { autoscale: props.autoscale } : {}), ...(fleet.scaleSet ? { scaleSet: fleet.scaleSet } : {}), logger: stderrLogger });
     const { vms, githubRunners } = drain.remaining;
     if (vms > 0 || githubRunners > 0) {
       throw new Error(`${props.prefix}: ${vms} VMs and ${githubRunners} GitHub runners are left${scaleSet ? ` (scale set '${scaleSet.name}' stays until they are gone)` : ""}; run the destroy again`);
